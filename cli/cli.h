@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cli/cli.h: the subcommand table (STYLE S18).  Each cli/cmd-NAME.c exports
+ * one `const struct fence_cmd`; cli/main.c only dispatches.
+ */
+#pragma once
+
+#include <stdbool.h>
+
+struct fence_cmd {
+	const char *name;
+	const char *summary; /* one line for 'fence --help' */
+	/* Run the subcommand; argv[0] is its name.  Returns the exit status. */
+	int (*exec)(int argc, char **argv);
+	bool hidden; /* internal entry points, not listed in --help */
+};
+
+extern const struct fence_cmd cmd_shell;
+extern const struct fence_cmd cmd_attach;
+extern const struct fence_cmd cmd_ls;
+extern const struct fence_cmd cmd_kill;
+extern const struct fence_cmd cmd_violations;
+extern const struct fence_cmd cmd_config;
+extern const struct fence_cmd cmd_import;
+extern const struct fence_cmd cmd_completion;
+extern const struct fence_cmd cmd_templates;
+extern const struct fence_cmd cmd_init; /* hidden: the in-sandbox init */
+extern const struct fence_cmd cmd_hook; /* hidden: in-sandbox shell hook helper */
+
+/* cli_commands: the table of subcommands, NULL-terminated. */
+const struct fence_cmd *const *cli_commands(void);
+
+/* cli_find_command: the subcommand called `name`, or NULL. */
+const struct fence_cmd *cli_find_command(const char *name);
+
+/* run_main: the one-shot run, `fence [flags] -- CMD` and `fence -c 'CMD'`. */
+int run_main(int argc, char **argv);
+
+/* run_usage: print the top-level help to `f`. */
+void run_usage(FILE *f);
+
+/*
+ * cli_not_built: the exit path of a subcommand that does not exist yet:
+ * prints its --help when asked, else one line saying so, and returns 2.
+ */
+int cli_not_built(const char *name, const char *usage, int argc, char **argv);
+
+/* cli_wants_help: whether argv has -h or --help before any "--". */
+bool cli_wants_help(int argc, char **argv);

@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * policy/policy.h: the whole interface of policy/, the pure part of fence
+ * (configuration, rules, matchers).  It starts no process and opens no
+ * socket.  Other folders include this header, never the per-file ones.
+ */
+#pragma once
+
+#include "policy/config.h"

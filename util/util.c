@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * util/util.c: allocation, string vectors, the debug log and the one
+ * message format of fence.
+ */
+#include "util/util.h"
+
+#include <string.h>
+#include <sys/time.h>
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		abort();
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		abort();
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		abort();
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (!p)
+		abort();
+	return p;
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = strndup(s, n);
+
+	if (!p)
+		abort();
+	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	return s;
+}
+
+void strv_push_take(struct strv *sv, char *s)
+{
+	if (sv->n + 2 > sv->cap) {
+		sv->cap = sv->cap ? sv->cap * 2 : 8;
+		sv->v = xrealloc(sv->v, sv->cap * sizeof(char *));
+	}
+	sv->v[sv->n++] = s;
+	sv->v[sv->n] = NULL;
+}
+
+void strv_push(struct strv *sv, const char *s)
+{
+	strv_push_take(sv, xstrdup(s));
+}
+
+void strv_pushf(struct strv *sv, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	strv_push_take(sv, s);
+}
+
+bool strv_contains(const struct strv *sv, const char *s)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		if (strcmp(sv->v[i], s) == 0)
+			return true;
+	return false;
+}
+
+void strv_done(struct strv *sv)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		free(sv->v[i]);
+	free(sv->v);
+	sv->v = NULL;
+	sv->n = sv->cap = 0;
+}
+
+void strv_copy(struct strv *dst, const struct strv *src)
+{
+	for (size_t i = 0; i < src->n; i++)
+		strv_push(dst, src->v[i]);
+}
+
+static FILE *log_file;
+
+void log_open(const char *path)
+{
+	if (log_file || !path || !*path)
+		return;
+	log_file = fopen(path, "ae");
+	if (log_file)
+		setvbuf(log_file, NULL, _IOLBF, 0);
+}
+
+bool log_enabled(void)
+{
+	static bool checked;
+
+	if (!checked) {
+		checked = true;
+		log_open(getenv("FENCE_LOG"));
+	}
+	return log_file != NULL;
+}
+
+void log_debug_at(const char *func, const char *fmt, ...)
+{
+	struct timeval tv;
+	va_list ap;
+
+	if (!log_enabled())
+		return;
+	gettimeofday(&tv, NULL);
+	fprintf(log_file, "%lld.%06ld [%d] %s: ", (long long)tv.tv_sec, (long)tv.tv_usec,
+		(int)getpid(), func);
+	va_start(ap, fmt);
+	vfprintf(log_file, fmt, ap);
+	va_end(ap);
+	fputc('\n', log_file);
+}
+
+static void vmsg(const char *prefix, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "fence: %s", prefix);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void msg_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("", fmt, ap);
+	va_end(ap);
+}
+
+void msg_warning(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void msg_hint(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("hint: ", fmt, ap);
+	va_end(ap);
+}
