@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * platform/linux/mountplan.h: the mount planner, a pure function from
+ * policy plus detected features to the bwrap argument vector.
+ *
+ * "Pure" here means: it reads the file system (to expand globs, resolve
+ * symlinks, walk for dangerous paths and sockets) but starts no process
+ * and changes nothing, except creating the placeholder directories it
+ * lists in plan->placeholders.
+ */
+#pragma once
+
+#include <stdbool.h>
+
+#include "platform/linux/features.h"
+#include "policy/policy.h"
+#include "util/util.h"
+
+/* One extra mount the caller needs (bridge sockets, the init binary). */
+struct extra_bind {
+	char *src; /* owned, host path */
+	char *dst; /* owned, path inside the sandbox */
+	bool writable;
+};
+
+struct mount_request {
+	const struct fence_config *config; /* borrowed */
+	const struct linux_features *features; /* borrowed */
+	const char *cwd; /* absolute, borrowed */
+	const char *home; /* absolute, borrowed */
+	const char *runtime_dir; /* the sandbox's fresh XDG_RUNTIME_DIR inside, borrowed */
+	bool unshare_net; /* isolated network mode */
+	struct extra_bind *binds; /* borrowed array, added after the policy mounts */
+	size_t n_binds;
+	const struct strv *exec_masks; /* borrowed, may be NULL: files masked with /dev/null */
+};
+
+struct mount_plan {
+	struct strv args; /* bwrap arguments: no "bwrap", no "--", no command */
+	struct strv placeholders; /* host directories created; remove at exit when still empty */
+	struct strv warnings; /* user-facing, without the 'fence: warning: ' prefix */
+	struct strv debug; /* '-d' lines describing decisions */
+	/* Landlock grants the init applies inside the sandbox (absolute paths). */
+	struct strv landlock_read;
+	struct strv landlock_exec; /* READ_FILE + EXECUTE */
+	struct strv landlock_write; /* read and write */
+};
+
+/*
+ * mountplan_build: plan the mounts for req.  Returns 0 and fills *ret, or
+ * a negative errno with one owned message in *ret_error (a policy path
+ * that cannot be used, and why).
+ */
+int mountplan_build(const struct mount_request *req, struct mount_plan *ret, char **ret_error);
+
+/* mountplan_done: free the contents of a plan. */
+void mountplan_done(struct mount_plan *p);
+
+/* mountplan_remove_placeholders: remove the still-empty placeholder dirs. */
+void mountplan_remove_placeholders(const struct mount_plan *p);

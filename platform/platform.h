@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * platform/platform.h: the interface of platform/ for the rest of fence.
+ * Linux builds get the Linux layer; the macOS profile generator is plain
+ * code that builds everywhere.
+ */
+#pragma once
+
+#ifdef __linux__
+#include "platform/linux/features.h"
+#include "platform/linux/mountplan.h"
+#endif
