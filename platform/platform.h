@@ -9,4 +9,5 @@
 #ifdef __linux__
 #include "platform/linux/features.h"
 #include "platform/linux/mountplan.h"
+#include "platform/linux/sandbox.h"
 #endif
