@@ -11,3 +11,7 @@
 #include "platform/linux/mountplan.h"
 #include "platform/linux/sandbox.h"
 #endif
+
+#include "platform/macos/logstream.h"
+#include "platform/macos/sbpl.h"
+#include "platform/macos/seatbelt.h"
