@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * session/timeline.c: command records from the shell-integration marks.
+ *
+ * The marks arrive in the order the hooks print them: 633;E (text), 133;C
+ * (start), 133;D;N (end), 133;A (next prompt).  A start without an end
+ * (the shell was killed, or a hook was bypassed) ends the previous record
+ * with an unknown status, so a missing mark never glues two commands.
+ */
+#include "session/timeline.h"
+
+#include <json-c/json.h>
+#include <string.h>
+
+#include "util/util.h"
+
+static void command_clear(struct timeline_command *c)
+{
+	free(c->text);
+	free(c->cwd);
+	*c = (struct timeline_command){ 0 };
+}
+
+/* End the running command, if any, with `status` at the current time. */
+static void finish_current(struct timeline *t, int status)
+{
+	struct timeline_command *c = t->current;
+
+	if (!c)
+		return;
+	t->current = NULL;
+	c->end_ms = t->now_ms;
+	c->status = status;
+	log_debug("command %llu ended with status %d: %s", (unsigned long long)c->id, status,
+		  c->text);
+	if (t->on_end)
+		t->on_end(c, t->userdata);
+}
+
+/* Take a free slot, dropping the oldest record when the ring is full. */
+static struct timeline_command *slot_take(struct timeline *t)
+{
+	struct timeline_command *c;
+
+	if (t->count == t->max) {
+		command_clear(&t->ring[t->first]);
+		t->first = (t->first + 1) % t->max;
+		t->count--;
+	}
+	c = &t->ring[(t->first + t->count) % t->max];
+	t->count++;
+	return c;
+}
+
+static void start_command(struct timeline *t)
+{
+	struct timeline_command *c;
+
+	finish_current(t, -1);
+	c = slot_take(t);
+	*c = (struct timeline_command){
+		.id = t->next_id++,
+		.text = t->pending_text ? TAKE_PTR(t->pending_text) : xstrdup(""),
+		.cwd = t->cwd ? xstrdup(t->cwd) : NULL,
+		.start_ms = t->now_ms,
+		.status = -1,
+	};
+	t->current = c;
+	log_debug("command %llu started in %s: %s", (unsigned long long)c->id,
+		  c->cwd ? c->cwd : "(unknown)", c->text);
+}
+
+static void on_mark(const struct oscscan_event *ev, void *userdata)
+{
+	struct timeline *t = userdata;
+
+	switch (ev->type) {
+	case OSCSCAN_COMMAND_LINE:
+		free(t->pending_text);
+		t->pending_text = xstrndup(ev->text, ev->text_len);
+		break;
+	case OSCSCAN_COMMAND_START:
+		start_command(t);
+		break;
+	case OSCSCAN_COMMAND_END:
+		finish_current(t, ev->status);
+		break;
+	case OSCSCAN_PROMPT_START:
+		finish_current(t, -1);
+		break;
+	case OSCSCAN_PROMPT_END:
+		break;
+	case OSCSCAN_CWD:
+		free(t->cwd);
+		t->cwd = xstrndup(ev->text, ev->text_len);
+		break;
+	}
+}
+
+void timeline_init(struct timeline *t, size_t max, timeline_callback on_end, void *userdata)
+{
+	if (max == 0)
+		max = TIMELINE_DEFAULT_MAX;
+	*t = (struct timeline){
+		.ring = xcalloc(max, sizeof(struct timeline_command)),
+		.max = max,
+		.next_id = 1,
+		.on_end = on_end,
+		.userdata = userdata,
+	};
+	oscscan_init(&t->scan, on_mark, t);
+}
+
+void timeline_done(struct timeline *t)
+{
+	for (size_t i = 0; i < t->count; i++)
+		command_clear(&t->ring[(t->first + i) % t->max]);
+	free(t->ring);
+	free(t->pending_text);
+	free(t->cwd);
+	oscscan_done(&t->scan);
+	*t = (struct timeline){ 0 };
+}
+
+void timeline_feed(struct timeline *t, const void *data, size_t len, int64_t now_ms)
+{
+	t->now_ms = now_ms;
+	oscscan_feed(&t->scan, data, len);
+}
+
+const struct timeline_command *timeline_current(const struct timeline *t)
+{
+	return t->current;
+}
+
+size_t timeline_count(const struct timeline *t)
+{
+	return t->count;
+}
+
+const struct timeline_command *timeline_get(const struct timeline *t, size_t i)
+{
+	if (i >= t->count)
+		return NULL;
+	return &t->ring[(t->first + i) % t->max];
+}
+
+const struct timeline_command *timeline_find(const struct timeline *t, uint64_t id)
+{
+	const struct timeline_command *oldest = timeline_get(t, 0);
+
+	/* Ids are consecutive within the ring, so the slot follows from the id. */
+	if (!oldest || id < oldest->id || id - oldest->id >= t->count)
+		return NULL;
+	return timeline_get(t, (size_t)(id - oldest->id));
+}
+
+char *timeline_command_json(const struct timeline_command *cmd)
+{
+	struct json_object *o = json_object_new_object();
+	char *text;
+
+	json_object_object_add(o, "id", json_object_new_int64((int64_t)cmd->id));
+	json_object_object_add(o, "command", json_object_new_string(cmd->text));
+	json_object_object_add(o, "cwd", cmd->cwd ? json_object_new_string(cmd->cwd) : NULL);
+	json_object_object_add(o, "start", json_object_new_int64(cmd->start_ms));
+	json_object_object_add(o, "end", cmd->end_ms ? json_object_new_int64(cmd->end_ms) : NULL);
+	json_object_object_add(o, "status",
+			       cmd->status >= 0 ? json_object_new_int(cmd->status) : NULL);
+	text = xstrdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+							      JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+	return text;
+}
