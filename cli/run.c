@@ -1,17 +1,560 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cli/run.c: the one-shot run.
+ * cli/run.c: the one-shot run, 'fence -- CMD' and 'fence -c STRING'.
+ *
+ * One libuv loop drives everything on the host side: bwrap (spawned in
+ * its own session, so that the terminal's signals reach fence only and
+ * fence decides what the sandbox gets), the signal handlers, the control
+ * socket to the init inside, and the PTY relay.  The proxies join the
+ * same loop before the spawn.
  */
 #include "cli/run.h"
 
+#include <limits.h>
+#include <pwd.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <uv.h>
+
+#include "platform/linux/ptyrelay.h"
+#include "platform/platform.h"
+#include "policy/policy.h"
+
+/*
+ * The run.  Every handle below is closed by run_close_handles(); the
+ * struct lives on run_execute's stack, which runs the loop until the last
+ * close callback has run.
+ */
+struct run {
+	uv_loop_t *loop;
+	uv_process_t process;
+	uv_signal_t signals[6];
+	size_t n_signals;
+	uv_poll_t control_poll;
+	uv_timer_t drain_timer;
+	int control_fd; /* borrowed from the launch */
+	bool use_pty;
+	struct ptyrelay pty;
+	bool spawned;
+	bool bwrap_exited;
+	int64_t bwrap_status;
+	int bwrap_signal;
+	int result; /* the command's status from the init, or -1 */
+	int first_signal; /* the forwarded SIGINT/SIGTERM/SIGHUP, or 0 */
+	int kill_signal; /* the second one, which killed the sandbox, or 0 */
+	bool closing;
+};
+
+/* Find an executable in $PATH and return its absolute path (owned), or NULL. */
+static char *find_program(const char *name)
+{
+	const char *path = getenv("PATH");
+	_cleanup_free_ char *copy = xstrdup(path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
+	char *save = NULL;
+
+	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+		char *candidate = xasprintf("%s/%s", dir, name);
+
+		if (access(candidate, X_OK) == 0)
+			return candidate;
+		free(candidate);
+	}
+	return NULL;
+}
+
+/* Pick the shell for -c: bash, or a validated absolute $SHELL. */
+static int choose_shell(const struct run_options *o, char **ret)
+{
+	const char *user_shell = getenv("SHELL");
+	struct stat st;
+
+	if (o->shell == SHELL_DEFAULT) {
+		*ret = find_program("bash");
+		if (!*ret) {
+			msg_error("cannot find 'bash' in PATH for -c");
+			msg_hint("install bash, or use --shell user");
+			return -ENOENT;
+		}
+		return 0;
+	}
+	if (!user_shell || user_shell[0] != '/') {
+		msg_error("invalid $SHELL '%s': --shell user needs an absolute path",
+			  user_shell ? user_shell : "");
+		return -EINVAL;
+	}
+	if (stat(user_shell, &st) < 0 || !S_ISREG(st.st_mode) || access(user_shell, X_OK) < 0) {
+		msg_error("invalid $SHELL '%s': not an executable file", user_shell);
+		return -EINVAL;
+	}
+	*ret = xstrdup(user_shell);
+	return 0;
+}
+
+/* Build the command's argv: the words after '--', or SHELL -c STRING. */
+static int build_command(const struct run_options *o, struct strv *ret)
+{
+	_cleanup_free_ char *shell = NULL;
+	int r;
+
+	if (!o->command_string) {
+		for (int i = 0; i < o->argc; i++)
+			strv_push(ret, o->argv[i]);
+		return 0;
+	}
+	r = choose_shell(o, &shell);
+	if (r < 0)
+		return r;
+	strv_push(ret, shell);
+	strv_push(ret, o->shell_login ? "-lc" : "-c");
+	strv_push(ret, o->command_string);
+	return 0;
+}
+
+/* The user's home directory: $HOME when absolute, else the password entry. */
+static const char *home_directory(void)
+{
+	const char *home = getenv("HOME");
+	struct passwd *pw;
+
+	if (home && home[0] == '/')
+		return home;
+	pw = getpwuid(getuid());
+	return pw && pw->pw_dir ? pw->pw_dir : "/";
+}
+
+/* Print a -d line. */
+static void debug_line(const struct run_options *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void debug_line(const struct run_options *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!o->debug)
+		return;
+	fputs("[fence:linux] ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* Send one control message to the init. */
+static void control_send(struct run *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void control_send(struct run *run, const char *fmt, ...)
+{
+	char buf[64];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (send(run->control_fd, buf, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+		log_debug("cannot send '%s': %s", buf, strerror(errno));
+}
+
+static void run_close_handles(struct run *run);
+
+/* Finish once bwrap has exited and the PTY has no more output. */
+static void maybe_finish(struct run *run)
+{
+	if (!run->bwrap_exited || run->closing)
+		return;
+	if (run->use_pty && !run->pty.master_eof)
+		return;
+	run_close_handles(run);
+}
+
+/* Stop fence itself after the command stopped, and resume both on 'fg'. */
+static void suspend_self(struct run *run)
+{
+	uv_signal_t *tstp = NULL;
+
+	for (size_t i = 0; i < run->n_signals; i++)
+		if (run->signals[i].signum == SIGTSTP)
+			tstp = &run->signals[i];
+	if (run->use_pty)
+		ptyrelay_suspend(&run->pty);
+
+	/*
+	 * With the handler gone, SIGTSTP stops fence, and the user's shell
+	 * reports the job as stopped.  kill() returns after SIGCONT, or at
+	 * once in an orphaned process group, where a stop is discarded; in
+	 * both cases the command must run on.
+	 */
+	if (tstp)
+		uv_signal_stop(tstp);
+	kill(getpid(), SIGTSTP);
+	if (tstp)
+		uv_signal_start(tstp, tstp->signal_cb, SIGTSTP);
+
+	if (run->use_pty)
+		ptyrelay_resume(&run->pty);
+	control_send(run, "cont");
+}
+
+/* Handle one message from the init. */
+static void handle_control_message(struct run *run, const char *msg)
+{
+	int n;
+
+	if (sscanf(msg, "exit %d", &n) == 1)
+		run->result = n;
+	else if (sscanf(msg, "killed %d", &n) == 1)
+		run->result = 128 + n;
+	else if (sscanf(msg, "stopped %d", &n) == 1)
+		suspend_self(run);
+	else if (strcmp(msg, "started") != 0)
+		log_debug("unknown control message '%s'", msg);
+}
+
+/* Read every queued control message without blocking. */
+static void drain_control(struct run *run)
+{
+	char buf[128];
+	ssize_t n;
+
+	for (;;) {
+		n = recv(run->control_fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+		if (n <= 0)
+			break;
+		buf[n] = '\0';
+		handle_control_message(run, buf);
+	}
+	if (n == 0 && uv_is_active((uv_handle_t *)&run->control_poll))
+		uv_poll_stop(&run->control_poll);
+}
+
+/* The control socket became readable. */
+static void on_control(uv_poll_t *h, int status, int events)
+{
+	drain_control(h->data);
+}
+
+/* Give the PTY a short grace period to deliver the last output. */
+static void on_drain_timeout(uv_timer_t *t)
+{
+	struct run *run = t->data;
+
+	run->pty.master_eof = true;
+	maybe_finish(run);
+}
+
+/* bwrap ended: the sandbox is gone. */
+static void on_bwrap_exit(uv_process_t *p, int64_t status, int term_signal)
+{
+	struct run *run = p->data;
+
+	run->bwrap_exited = true;
+	run->bwrap_status = status;
+	run->bwrap_signal = term_signal;
+	drain_control(run);
+	if (run->use_pty && !run->pty.master_eof)
+		uv_timer_start(&run->drain_timer, on_drain_timeout, 500, 0);
+	maybe_finish(run);
+}
+
+/* The PTY has no follower left: all output has been read. */
+static void on_master_eof(struct ptyrelay *r)
+{
+	maybe_finish(r->data);
+}
+
+/*
+ * SIGINT, SIGTERM, SIGHUP: the first is forwarded to the command, the
+ * second kills the sandbox.  SIGTSTP is forwarded; the command's stop
+ * then stops fence.  SIGCONT re-enters raw mode after an outside stop.
+ */
+static void on_signal(uv_signal_t *h, int signum)
+{
+	struct run *run = h->data;
+
+	switch (signum) {
+	case SIGWINCH:
+		if (run->use_pty)
+			ptyrelay_resize(&run->pty);
+		return;
+	case SIGCONT:
+		if (run->use_pty)
+			ptyrelay_resume(&run->pty);
+		return;
+	case SIGTSTP:
+		control_send(run, "signal %d", signum);
+		return;
+	default:
+		break;
+	}
+	if (!run->first_signal) {
+		run->first_signal = signum;
+		control_send(run, "signal %d", signum);
+		return;
+	}
+	if (!run->kill_signal && !run->bwrap_exited) {
+		run->kill_signal = signum;
+		uv_process_kill(&run->process, SIGKILL);
+	}
+}
+
+/* Count a closed handle. */
+static void close_cb(uv_handle_t *h)
+{
+}
+
+/* Close every handle of the run; uv_run returns after the last callback. */
+static void run_close_handles(struct run *run)
+{
+	run->closing = true;
+	for (size_t i = 0; i < run->n_signals; i++)
+		uv_close((uv_handle_t *)&run->signals[i], close_cb);
+	uv_close((uv_handle_t *)&run->control_poll, close_cb);
+	uv_close((uv_handle_t *)&run->drain_timer, close_cb);
+	if (run->spawned)
+		uv_close((uv_handle_t *)&run->process, close_cb);
+	if (run->use_pty)
+		ptyrelay_close(&run->pty, NULL);
+}
+
+/* Restore the user's terminal before a crash ends fence. */
+static void on_crash(int sig)
+{
+	ptyrelay_restore_terminal();
+	raise(sig);
+}
+
+/* Install the crash handlers that restore the terminal mode. */
+static void install_crash_handlers(void)
+{
+	static const int crash_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
+	struct sigaction sa = { .sa_handler = on_crash, .sa_flags = SA_RESETHAND | SA_NODEFER };
+
+	for (size_t i = 0; i < ELEMENTSOF(crash_signals); i++)
+		sigaction(crash_signals[i], &sa, NULL);
+}
+
+/* Spawn bwrap with the launch's argv, environment and fds. */
+static int spawn_bwrap(struct run *run, struct sandbox_launch *l)
+{
+	uv_stdio_container_t stdio[5];
+	uv_process_options_t opts = { 0 };
+	int tty = run->use_pty ? run->pty.slave : -1;
+
+	for (int i = 0; i < 3; i++) {
+		stdio[i].flags = UV_INHERIT_FD;
+		stdio[i].data.fd = tty >= 0 ? tty : i;
+	}
+	stdio[SANDBOX_SPEC_FD].flags = UV_INHERIT_FD;
+	stdio[SANDBOX_SPEC_FD].data.fd = l->spec_fd;
+	stdio[SANDBOX_CONTROL_FD].flags = UV_INHERIT_FD;
+	stdio[SANDBOX_CONTROL_FD].data.fd = l->control_child_fd;
+
+	opts.file = l->argv.v[0];
+	opts.args = l->argv.v;
+	opts.env = l->env.v;
+	opts.stdio = stdio;
+	opts.stdio_count = 5;
+	opts.exit_cb = on_bwrap_exit;
+	/* Its own session: terminal signals reach fence, which forwards them. */
+	opts.flags = UV_PROCESS_DETACHED;
+	run->process.data = run;
+	return uv_spawn(run->loop, &run->process, &opts);
+}
+
+/* Start the signal handlers of the run. */
+static void start_signals(struct run *run)
+{
+	static const int signums[] = { SIGINT, SIGTERM, SIGHUP, SIGTSTP, SIGCONT, SIGWINCH };
+
+	for (size_t i = 0; i < ELEMENTSOF(signums); i++) {
+		uv_signal_t *s = &run->signals[run->n_signals];
+
+		uv_signal_init(run->loop, s);
+		s->data = run;
+		uv_signal_start(s, on_signal, signums[i]);
+		run->n_signals++;
+	}
+}
+
+/* Print the planner's warnings and, with -d, what the launch looks like. */
+static void report_launch(const struct run_options *o, const struct sandbox_launch *l)
+{
+	_cleanup_free_ char *line = NULL;
+	size_t len = 0;
+
+	for (size_t i = 0; i < l->plan.warnings.n; i++)
+		msg_warning("%s", l->plan.warnings.v[i]);
+	if (!o->debug)
+		return;
+	for (size_t i = 0; i < l->plan.debug.n; i++)
+		debug_line(o, "%s", l->plan.debug.v[i]);
+	for (size_t i = 0; i < l->removed_env.n; i++)
+		debug_line(o, "environment: removed %s", l->removed_env.v[i]);
+	for (size_t i = 0; i < l->argv.n; i++) {
+		line = xrealloc(line, len + strlen(l->argv.v[i]) + 4);
+		len += (size_t)sprintf(line + len, "%s'%s'", i ? " " : "", l->argv.v[i]);
+	}
+	debug_line(o, "%s", line ? line : "");
+}
+
+/* Turn the run's outcome into fence's exit status. */
+static int run_status(const struct run *run)
+{
+	if (run->kill_signal)
+		return 128 + run->kill_signal;
+	if (run->result >= 0)
+		return run->result;
+	if (run->bwrap_signal)
+		msg_error("cannot start the sandbox: bwrap died of signal %d", run->bwrap_signal);
+	else
+		msg_error("cannot start the sandbox: bwrap exited with status %lld",
+			  (long long)run->bwrap_status);
+	return FENCE_EXIT_FAILURE;
+}
+
+/* Resolve the configuration; prints its warnings.  Returns 0 or an exit status. */
+#pragma weak config_resolve
+#pragma weak config_result_done
+static int resolve_config(const struct run_options *o, const char *cwd, struct config_result *ret)
+{
+	struct config_request req = {
+		.template_name = o->template_name,
+		.settings_path = o->settings_path,
+		.cwd = cwd,
+	};
+	_cleanup_free_ char *error = NULL;
+
+	*ret = (struct config_result){ .source = CONFIG_SOURCE_DEFAULT };
+	/* TODO: until the loader lands, the built-in default applies to every run. */
+	if (!config_resolve)
+		return 0;
+	if (config_resolve(&req, ret, &error) < 0) {
+		msg_error("%s", error ? error : "cannot load the configuration");
+		return FENCE_EXIT_FAILURE;
+	}
+	for (size_t i = 0; i < ret->warnings.n; i++)
+		msg_warning("%s", ret->warnings.v[i]);
+	return 0;
+}
+
+/* Release what resolve_config returned. */
+static void release_config(struct config_result *c)
+{
+	if (config_result_done)
+		config_result_done(c);
+}
+
 int run_execute(struct run_options *o)
 {
-	msg_error("sandboxed runs are not built yet in this version of fence");
-	return FENCE_EXIT_USAGE;
+	struct run run = { .result = -1, .control_fd = -1 };
+	struct config_result cfg;
+	struct linux_features features;
+	struct sandbox_launch launch = { .spec_fd = -1, .control_fd = -1, .control_child_fd = -1 };
+	struct strv command = { 0 };
+	char cwd[PATH_MAX];
+	_cleanup_free_ char *error = NULL;
+	int status = FENCE_EXIT_FAILURE;
+	int r;
+
+	if (o->log_file)
+		log_open(o->log_file);
+	if (!getcwd(cwd, sizeof(cwd))) {
+		msg_error("cannot get the working directory: %s", strerror(errno));
+		return FENCE_EXIT_FAILURE;
+	}
+	r = resolve_config(o, cwd, &cfg);
+	if (r != 0)
+		return r;
+	if (build_command(o, &command) < 0)
+		goto out_config;
+
+	/*
+	 * Preflight: the command and SSH policy check goes here.  A block
+	 * prints the rule and returns FENCE_EXIT_CANNOT_EXEC before anything
+	 * starts.
+	 */
+
+	features_detect(&features);
+	run.use_pty = cfg.config.allow_pty && isatty(0) && isatty(1);
+	if (run.use_pty) {
+		r = ptyrelay_open(&run.pty);
+		if (r < 0) {
+			msg_error("cannot allocate a terminal: %s", strerror(-r));
+			goto out_config;
+		}
+		run.pty.data = &run;
+	}
+
+	run.loop = uv_default_loop();
+	/*
+	 * Proxies: start the HTTP and SOCKS5 proxies on run.loop here, and add
+	 * their socket directory to spec.binds, the relays to spec.relays and
+	 * the proxy variables to spec.extra_env.
+	 */
+
+	struct sandbox_spec spec = {
+		.config = &cfg.config,
+		.features = &features,
+		.cwd = cwd,
+		.home = home_directory(),
+		.argv = command.v,
+		.tty = run.use_pty,
+		.unshare_net = true,
+		.debug = o->debug,
+	};
+	r = sandbox_prepare(&spec, &launch, &error);
+	if (r < 0) {
+		msg_error("%s", error);
+		goto out_pty;
+	}
+	report_launch(o, &launch);
+	run.control_fd = launch.control_fd;
+
+	uv_timer_init(run.loop, &run.drain_timer);
+	run.drain_timer.data = &run;
+	uv_poll_init(run.loop, &run.control_poll, run.control_fd);
+	run.control_poll.data = &run;
+	uv_poll_start(&run.control_poll, UV_READABLE, on_control);
+	start_signals(&run);
+	if (run.use_pty)
+		install_crash_handlers();
+
+	r = spawn_bwrap(&run, &launch);
+	sandbox_close_child_fds(&launch);
+	if (r < 0) {
+		msg_error("cannot start '%s': %s", launch.argv.v[0], uv_strerror(r));
+		run_close_handles(&run);
+		uv_run(run.loop, UV_RUN_DEFAULT);
+		goto out_launch;
+	}
+	run.spawned = true;
+	if (run.use_pty) {
+		ptyrelay_close_slave(&run.pty);
+		r = ptyrelay_start(&run.pty, run.loop, on_master_eof);
+		if (r < 0)
+			log_debug("cannot relay the terminal: %s", uv_strerror(r));
+	}
+
+	uv_run(run.loop, UV_RUN_DEFAULT);
+	status = run_status(&run);
+
+out_launch:
+	sandbox_launch_done(&launch);
+	uv_loop_close(run.loop);
+out_pty:
+	if (run.use_pty && !run.spawned)
+		ptyrelay_close(&run.pty, NULL);
+out_config:
+	strv_done(&command);
+	release_config(&cfg);
+	return status;
 }
 
 int run_print_linux_features(void)
 {
-	msg_error("--linux-features is not built yet in this version of fence");
-	return FENCE_EXIT_USAGE;
+	struct linux_features f;
+
+	features_detect(&f);
+	features_print(&f, stdout);
+	return 0;
 }

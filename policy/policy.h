@@ -7,3 +7,4 @@
 #pragma once
 
 #include "policy/config.h"
+#include "policy/environ.h"

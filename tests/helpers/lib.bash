@@ -83,3 +83,23 @@ wait_until() {
 		sleep 0.05
 	done
 }
+
+# Like fence_tmp_home, but outside /tmp: the sandbox's /tmp is a private
+# tmpfs, so a working directory under the host's /tmp does not exist
+# inside.  Call fence_sandbox_home_cleanup from teardown.
+fence_sandbox_home() {
+	FENCE_TEST_ROOT=$(mktemp -d /var/tmp/fence-test.XXXXXX) || return 1
+	chmod 755 "$FENCE_TEST_ROOT"
+	export HOME="$FENCE_TEST_ROOT/home"
+	export XDG_CONFIG_HOME="$HOME/.config"
+	export XDG_STATE_HOME="$HOME/.local/state"
+	mkdir -p "$HOME" "$XDG_CONFIG_HOME"
+	WORK="$FENCE_TEST_ROOT/work"
+	mkdir -p "$WORK"
+	cd "$WORK" || return 1
+}
+
+fence_sandbox_home_cleanup() {
+	[ -n "${FENCE_TEST_ROOT:-}" ] && rm -rf "$FENCE_TEST_ROOT"
+	FENCE_TEST_ROOT=
+}
