@@ -2,29 +2,1012 @@
 /*
  * platform/linux/mountplan.c: the mount planner.
  *
- * TODO: this is the minimal plan (read-only root, private /tmp, minimal
- * /dev) until the full planner lands; no policy path is applied yet.
+ * The plan is the middle of the bwrap command line, in this order:
+ *
+ *   base       --ro-bind / / (or, under defaultDenyRead, the readable set
+ *              and the allow lists on an empty root)
+ *   devices    --dev /dev plus a short list, or the host's /dev
+ *   proc, tmp  --proc /proc, --tmpfs /tmp, then the policy paths below
+ *              /tmp bound back, because the private /tmp would hide them
+ *   resolv     a symlinked /etc/resolv.conf whose target would be hidden
+ *   writable   --bind P P for allowWrite and the default write paths
+ *   late       masks and read-only binds: denyRead, dangerous paths,
+ *              denyWrite, runtime exec masks, placeholders, sockets
+ *   extra      allowed sockets bound back, the fresh XDG_RUNTIME_DIR and
+ *              the caller's binds
+ *
+ * bwrap applies the operations in order and each one covers what earlier
+ * ones put at the same place, so a later entry always wins: denyRead beats
+ * allowWrite, and dangerous paths stay read-only under any allowWrite.
+ * bwrap binds recursively and makes every submount of a read-only bind
+ * read-only too, so mount points on other devices need no binds of their
+ * own.
  */
 #include "platform/linux/mountplan.h"
 
-int mountplan_build(const struct mount_request *req, struct mount_plan *ret, char **ret_error)
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "platform/linux/dangerous.h"
+#include "platform/linux/fspath.h"
+#include "platform/linux/placeholder.h"
+#include "platform/linux/sockscan.h"
+
+extern char **environ;
+
+/* clang-format off */
+/* Readable under defaultDenyRead unless strictDenyRead (the macOS entries never exist here). */
+static const char *const readable_defaults[] = {
+	"/bin", "/sbin", "/usr", "/lib", "/lib64", "/etc", "/proc", "/sys", "/dev",
+	"/System", "/Library", "/Applications", "/private/etc", "/private/var/db",
+	"/private/var/run", "/opt", "/run", "/tmp", "/private/tmp", "/usr/local",
+	"/opt/homebrew", "/nix", "/snap", "~/.nvm", "~/.fnm", "~/.volta", "~/.n",
+	"~/.pyenv", "~/.local/pipx", "~/.rbenv", "~/.rvm", "~/.cargo/bin", "~/.rustup",
+	"~/go/bin", "~/.go", "~/.local/bin", "~/bin", "~/.bun/bin", "~/.deno/bin",
+};
+
+/* Writable when they exist; the /dev and /tmp entries of the list are covered by --dev and --tmpfs. */
+static const char *const home_write_defaults[] = { "~/.npm/_logs", "~/.fence/debug" };
+
+static const char *const minimal_devices[] = {
+	"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty",
+};
+
+static const char *const landlock_read_defaults[] = {
+	"/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc", "/proc", "/sys", "/run",
+	"/var/lib", "/var/cache", "/opt",
+};
+/* clang-format on */
+
+#define WALK_MAX_DEPTH 32
+#define WALK_MAX_ENTRIES 100000
+#define SOCKET_SCAN_MAX_DEPTH 8
+#define SOCKET_SCAN_MAX_ENTRIES 100000
+
+/* Late mounts, strongest last so that comparing kinds compares strength. */
+enum late_kind {
+	LATE_READ_ONLY = 1, /* --ro-bind P P */
+	LATE_MASK_FILE = 2, /* --ro-bind EMPTY P */
+	LATE_MASK_DIR = 3, /* --tmpfs P --remount-ro P */
+};
+
+enum late_origin {
+	ORIGIN_DENY_READ,
+	ORIGIN_DANGEROUS,
+	ORIGIN_DENY_WRITE,
+	ORIGIN_EXEC_MASK,
+	ORIGIN_PLACEHOLDER,
+	ORIGIN_SOCKET,
+};
+
+struct late_mount {
+	char *path; /* owned */
+	const char *source; /* borrowed: the file a LATE_MASK_FILE binds */
+	enum late_kind kind;
+	enum late_origin origin;
+};
+
+struct planner {
+	const struct mount_request *req;
+	const struct fence_filesystem *fs;
+	struct mount_plan *plan;
+	char *const *envp;
+	bool deny_read; /* defaultDenyRead or strictDenyRead */
+	bool strict;
+	bool root_writable; /* "/" in allowWrite */
+	bool host_dev;
+	char *fence_dir; /* owned */
+	char *empty_file; /* owned; created on first use */
+	char *host_runtime_dir; /* owned, canonical, NULL when absent */
+	struct strv write_roots; /* canonical, writable in the sandbox */
+	struct strv read_roots; /* sandbox paths visible under defaultDenyRead */
+	struct strv tmp_binds; /* paths below /tmp bound back after --tmpfs /tmp */
+	struct strv allow_read, allow_exec; /* canonical */
+	struct strv unix_allowed; /* canonical allowUnixSockets */
+	struct late_mount *late;
+	size_t n_late;
+	struct fspath_budget glob_budget;
+	char *error; /* owned; the message mountplan_build returns */
+};
+
+/* Append bwrap arguments, stopping at the first NULL. */
+static void args(struct planner *pl, const char *a, const char *b, const char *c)
 {
-	*ret = (struct mount_plan){ 0 };
-	strv_push(&ret->args, "--ro-bind");
-	strv_push(&ret->args, "/");
-	strv_push(&ret->args, "/");
-	strv_push(&ret->args, "--dev");
-	strv_push(&ret->args, "/dev");
-	strv_push(&ret->args, "--proc");
-	strv_push(&ret->args, "/proc");
-	strv_push(&ret->args, "--tmpfs");
-	strv_push(&ret->args, "/tmp");
-	for (size_t i = 0; i < req->n_binds; i++) {
-		strv_push(&ret->args, req->binds[i].writable ? "--bind" : "--ro-bind");
-		strv_push(&ret->args, req->binds[i].src);
-		strv_push(&ret->args, req->binds[i].dst);
+	strv_push(&pl->plan->args, a);
+	if (b)
+		strv_push(&pl->plan->args, b);
+	if (c)
+		strv_push(&pl->plan->args, c);
+}
+
+static bool under_any(const char *path, const struct strv *roots)
+{
+	for (size_t i = 0; i < roots->n; i++)
+		if (fspath_under(path, roots->v[i]))
+			return true;
+	return false;
+}
+
+/* Whether some root lies strictly or not below path. */
+static bool any_below(const char *path, const struct strv *roots)
+{
+	for (size_t i = 0; i < roots->n; i++)
+		if (fspath_under(roots->v[i], path))
+			return true;
+	return false;
+}
+
+static bool is_writable(const struct planner *pl, const char *path)
+{
+	if (pl->root_writable && !fspath_under(path, "/tmp") && !fspath_under(path, "/proc"))
+		return true;
+	return under_any(path, &pl->write_roots);
+}
+
+/* Whether path is visible inside the sandbox before the late mounts. */
+static bool is_visible(const struct planner *pl, const char *path)
+{
+	if (fspath_under(path, "/proc"))
+		return false;
+	if (fspath_under(path, "/dev"))
+		return pl->host_dev;
+	if (under_any(path, &pl->write_roots))
+		return true;
+	if (fspath_under(path, "/tmp"))
+		return under_any(path, &pl->tmp_binds);
+	if (pl->deny_read)
+		return under_any(path, &pl->read_roots) || pl->root_writable;
+	return true;
+}
+
+static void push_unique(struct strv *sv, const char *s)
+{
+	if (!strv_contains(sv, s))
+		strv_push(sv, s);
+}
+
+/* Drop trailing double-star components: a glob of everything below a directory is the directory. */
+static void strip_double_star(char *path)
+{
+	size_t n = strlen(path);
+
+	while (n >= 3 && strcmp(path + n - 3, "/**") == 0) {
+		n -= 3;
+		path[n] = '\0';
+	}
+	if (n == 0)
+		strcpy(path, "/");
+}
+
+/*
+ * Expand one policy list into canonical existing paths (and, when lexical
+ * is not NULL, the matching path before symlink resolution).  Missing
+ * paths are skipped: a path that does not exist cannot be bound, and the
+ * sandbox can create it only where its parent is writable anyway.
+ */
+static int resolve_list(struct planner *pl, const struct strv *list, const char *field,
+			struct strv *real, struct strv *lexical)
+{
+	for (size_t i = 0; i < list->n; i++) {
+		_cleanup_free_ char *abs = NULL;
+		struct strv matches = { 0 };
+
+		if (!list->v[i][0]) {
+			pl->error = xasprintf("%s: empty path", field);
+			return -EINVAL;
+		}
+		abs = fspath_absolute(list->v[i], pl->req->cwd, pl->req->home);
+		strip_double_star(abs);
+		if (fspath_has_glob(abs))
+			fspath_glob(abs, &pl->glob_budget, &matches);
+		else
+			strv_push(&matches, abs);
+
+		for (size_t m = 0; m < matches.n; m++) {
+			char buf[PATH_MAX];
+
+			if (!realpath(matches.v[m], buf)) {
+				strv_pushf(&pl->plan->debug, "%s '%s': '%s' does not exist, skipped",
+					   field, list->v[i], matches.v[m]);
+				continue;
+			}
+			if (strv_contains(real, buf))
+				continue;
+			strv_push(real, buf);
+			if (lexical)
+				strv_push(lexical, matches.v[m]);
+		}
+		if (matches.n == 0)
+			strv_pushf(&pl->plan->debug, "%s '%s': no match, skipped", field, list->v[i]);
+		strv_done(&matches);
 	}
 	return 0;
+}
+
+static void add_late(struct planner *pl, const char *path, enum late_kind kind,
+		     enum late_origin origin, const char *source)
+{
+	pl->late = xrealloc(pl->late, (pl->n_late + 1) * sizeof(*pl->late));
+	pl->late[pl->n_late++] = (struct late_mount){
+		.path = xstrdup(path),
+		.source = source,
+		.kind = kind,
+		.origin = origin,
+	};
+}
+
+/* Make fence's private host directory: ours, a directory, mode 0700. */
+static int prepare_fence_dir(struct planner *pl)
+{
+	const char *rt = sockscan_getenv(pl->envp, "XDG_RUNTIME_DIR");
+	struct stat st;
+
+	if (pl->req->fence_dir)
+		pl->fence_dir = xstrdup(pl->req->fence_dir);
+	else if (rt && rt[0] == '/' && stat(rt, &st) == 0 && S_ISDIR(st.st_mode))
+		pl->fence_dir = fspath_join(rt, "fence");
+	else
+		pl->fence_dir = xasprintf("/tmp/fence-%u", (unsigned)geteuid());
+
+	if (mkdir(pl->fence_dir, 0700) < 0 && errno != EEXIST) {
+		int r = -errno;
+
+		pl->error = xasprintf("cannot create '%s': %s", pl->fence_dir, strerror(errno));
+		return r;
+	}
+	/* Someone else may have made it first in a shared /tmp: trust only our own private one. */
+	if (lstat(pl->fence_dir, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
+	    (st.st_mode & 077)) {
+		pl->error = xasprintf("'%s' is not a private directory owned by this user",
+				      pl->fence_dir);
+		return -EPERM;
+	}
+	return 0;
+}
+
+/* The read-only empty file that masks a denied file, created on first use. */
+static const char *empty_file(struct planner *pl)
+{
+	struct stat st;
+	int fd;
+
+	if (pl->empty_file)
+		return pl->empty_file;
+	pl->empty_file = fspath_join(pl->fence_dir, "empty");
+	if (lstat(pl->empty_file, &st) == 0 &&
+	    (!S_ISREG(st.st_mode) || st.st_size != 0 || st.st_uid != geteuid()))
+		unlink(pl->empty_file);
+	fd = open(pl->empty_file, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0444);
+	if (fd >= 0)
+		close(fd);
+	return pl->empty_file;
+}
+
+/* Step 3 under defaultDenyRead: one readable default. */
+static void base_readable_default(struct planner *pl, const char *entry)
+{
+	_cleanup_free_ char *path = fspath_absolute(entry, pl->req->cwd, pl->req->home);
+	char real[PATH_MAX], target[PATH_MAX];
+	struct stat st;
+	ssize_t n;
+
+	if (lstat(path, &st) < 0 || under_any(path, &pl->read_roots))
+		return;
+	/* Keep merged-/usr symlinks such as /bin -> usr/bin as symlinks. */
+	if (S_ISLNK(st.st_mode) && fspath_depth(path) == 1) {
+		n = readlink(path, target, sizeof(target) - 1);
+		if (n > 0) {
+			target[n] = '\0';
+			args(pl, "--symlink", target, path);
+			push_unique(&pl->read_roots, path);
+		}
+		return;
+	}
+	if (!realpath(path, real))
+		return;
+	if (fspath_under(path, "/tmp")) {
+		push_unique(&pl->tmp_binds, path);
+		return;
+	}
+	args(pl, "--ro-bind", real, path);
+	push_unique(&pl->read_roots, path);
+}
+
+/* Step 3 under defaultDenyRead: an allowRead or allowExecute path. */
+static void base_allowed(struct planner *pl, const char *path)
+{
+	if (under_any(path, &pl->read_roots) || fspath_under(path, "/proc") ||
+	    fspath_under(path, "/dev"))
+		return;
+	if (fspath_under(path, "/tmp")) {
+		push_unique(&pl->tmp_binds, path);
+		return;
+	}
+	args(pl, "--ro-bind", path, path);
+	push_unique(&pl->read_roots, path);
+}
+
+static bool wsl_interop(const struct planner *pl)
+{
+	if (pl->fs->wsl_interop != TRI_UNSET)
+		return pl->fs->wsl_interop == TRI_TRUE;
+	return access("/proc/sys/fs/binfmt_misc/WSLInterop", F_OK) == 0 ||
+	       access("/proc/sys/fs/binfmt_misc/WSLInterop-late", F_OK) == 0;
+}
+
+/* Step 3: the base view of the file system. */
+static void plan_base(struct planner *pl)
+{
+	if (!pl->deny_read) {
+		args(pl, pl->root_writable ? "--bind" : "--ro-bind", "/", "/");
+		/* The private /tmp would hide a working directory or home below it. */
+		if (fspath_under(pl->req->cwd, "/tmp"))
+			push_unique(&pl->tmp_binds, pl->req->cwd);
+		if (fspath_under(pl->req->home, "/tmp"))
+			push_unique(&pl->tmp_binds, pl->req->home);
+		for (size_t i = 0; i < pl->allow_read.n; i++)
+			if (fspath_under(pl->allow_read.v[i], "/tmp"))
+				push_unique(&pl->tmp_binds, pl->allow_read.v[i]);
+		for (size_t i = 0; i < pl->allow_exec.n; i++)
+			if (fspath_under(pl->allow_exec.v[i], "/tmp"))
+				push_unique(&pl->tmp_binds, pl->allow_exec.v[i]);
+		return;
+	}
+
+	if (pl->root_writable)
+		args(pl, "--bind", "/", "/");
+	for (size_t i = 0; !pl->strict && i < ELEMENTSOF(readable_defaults); i++) {
+		const char *d = readable_defaults[i];
+
+		if (strcmp(d, "/dev") == 0 || strcmp(d, "/proc") == 0 || strcmp(d, "/tmp") == 0 ||
+		    strcmp(d, "/private/tmp") == 0)
+			continue;
+		base_readable_default(pl, d);
+	}
+	for (size_t i = 0; i < pl->allow_read.n; i++)
+		base_allowed(pl, pl->allow_read.v[i]);
+	for (size_t i = 0; i < pl->allow_exec.n; i++)
+		base_allowed(pl, pl->allow_exec.v[i]);
+	if (wsl_interop(pl) && access("/init", F_OK) == 0)
+		base_allowed(pl, "/init");
+}
+
+/* Decide minimal or host devices for devices.mode auto. */
+static bool auto_host_devices(const struct linux_features *f)
+{
+	if (f && f->in_container)
+		return false;
+	return f && !f->running_as_root && f->bwrap_setuid;
+}
+
+/* Step 4: devices. */
+static int plan_devices(struct planner *pl)
+{
+	const struct fence_devices *dev = &pl->req->config->devices;
+
+	if (dev->mode == DEVICES_HOST)
+		pl->host_dev = true;
+	else if (dev->mode == DEVICES_AUTO || dev->mode == DEVICES_UNSET)
+		pl->host_dev = auto_host_devices(pl->req->features);
+	if (pl->host_dev) {
+		args(pl, "--dev-bind", "/dev", "/dev");
+		return 0;
+	}
+
+	args(pl, "--dev", "/dev", NULL);
+	for (size_t i = 0; i < ELEMENTSOF(minimal_devices); i++)
+		if (access(minimal_devices[i], F_OK) == 0)
+			args(pl, "--dev-bind", minimal_devices[i], minimal_devices[i]);
+	for (size_t i = 0; i < dev->allow.n; i++) {
+		const char *p = dev->allow.v[i];
+
+		if (strncmp(p, "/dev/", 5) != 0 || !p[5] || strstr(p, "/../")) {
+			pl->error = xasprintf("devices.allow: '%s' is not a path below /dev/", p);
+			return -EINVAL;
+		}
+		if (access(p, F_OK) == 0)
+			args(pl, "--dev-bind", p, p);
+		else
+			strv_pushf(&pl->plan->debug, "devices.allow '%s': not found, skipped", p);
+	}
+	return 0;
+}
+
+/* Step 4: /proc, the private /tmp, and what below /tmp the policy exposes. */
+static void plan_proc_tmp(struct planner *pl)
+{
+	args(pl, "--proc", "/proc", NULL);
+	args(pl, "--tmpfs", "/tmp", NULL);
+	qsort(pl->tmp_binds.v, pl->tmp_binds.n, sizeof(char *), fspath_compare_shallow);
+	for (size_t i = 0; i < pl->tmp_binds.n; i++) {
+		const char *p = pl->tmp_binds.v[i];
+		char real[PATH_MAX];
+
+		if (under_any(p, &pl->write_roots) || !realpath(p, real))
+			continue;
+		args(pl, "--ro-bind", real, p);
+	}
+}
+
+/*
+ * Step 5: a symlinked /etc/resolv.conf (systemd-resolved, NetworkManager)
+ * whose target the sandbox would not see.  DNS itself goes through the
+ * proxies, but programs still read the file.
+ */
+static void plan_resolv(struct planner *pl, char **ret_target)
+{
+	char real[PATH_MAX];
+	struct stat st;
+
+	*ret_target = NULL;
+	if (lstat("/etc/resolv.conf", &st) < 0 || !S_ISLNK(st.st_mode) ||
+	    !realpath("/etc/resolv.conf", real))
+		return;
+	*ret_target = xstrdup(real);
+	if (pl->strict || is_visible(pl, real))
+		return;
+	args(pl, "--ro-bind", real, real);
+	if (pl->deny_read)
+		push_unique(&pl->read_roots, real);
+}
+
+/* Step 7: writable paths, shallowest first. */
+static void plan_writable(struct planner *pl)
+{
+	qsort(pl->write_roots.v, pl->write_roots.n, sizeof(char *), fspath_compare_shallow);
+	for (size_t i = 0; i < pl->write_roots.n; i++) {
+		const char *p = pl->write_roots.v[i];
+
+		if (strcmp(p, "/") == 0)
+			continue;
+		args(pl, "--bind", p, p);
+	}
+}
+
+/* Collect the writable roots: allowWrite minus unsafe symlinks, plus the home defaults. */
+static int collect_write_roots(struct planner *pl)
+{
+	struct strv real = { 0 }, lexical = { 0 };
+	int r;
+
+	r = resolve_list(pl, &pl->fs->allow_write, "filesystem.allowWrite", &real, &lexical);
+	if (r < 0)
+		goto out;
+	for (size_t i = 0; i < ELEMENTSOF(home_write_defaults); i++) {
+		_cleanup_free_ char *p = fspath_absolute(home_write_defaults[i], pl->req->cwd,
+							 pl->req->home);
+		char buf[PATH_MAX];
+
+		if (realpath(p, buf) && !strv_contains(&real, buf)) {
+			strv_push(&real, buf);
+			strv_push(&lexical, p);
+		}
+	}
+
+	for (size_t i = 0; i < real.n; i++) {
+		struct strv others = { 0 };
+		_cleanup_free_ char *link = NULL;
+
+		for (size_t j = 0; j < real.n; j++)
+			if (j != i)
+				strv_push(&others, real.v[j]);
+		link = fspath_symlink_escape(lexical.v[i], real.v[i], &others);
+		strv_done(&others);
+		if (link) {
+			strv_pushf(&pl->plan->warnings,
+				   "allowWrite: symlink '%s' inside a writable directory points "
+				   "outside it, so '%s' stays read-only",
+				   link, real.v[i]);
+			continue;
+		}
+		if (strcmp(real.v[i], "/") == 0)
+			pl->root_writable = true;
+		else if (strcmp(real.v[i], "/tmp") == 0)
+			strv_push(&pl->plan->debug, "allowWrite '/tmp': /tmp is always private, ignored");
+		else
+			push_unique(&pl->write_roots, real.v[i]);
+	}
+out:
+	strv_done(&real);
+	strv_done(&lexical);
+	return r;
+}
+
+/* Whether path contains a ".git" component; sets *ret_len to the length up to it. */
+static bool inside_git_dir(const char *path, size_t *ret_len)
+{
+	const char *p = strstr(path, "/.git");
+
+	while (p) {
+		if (p[5] == '\0' || p[5] == '/') {
+			*ret_len = (size_t)(p + 5 - path);
+			return true;
+		}
+		p = strstr(p + 1, "/.git");
+	}
+	return false;
+}
+
+/* Add a writable root's own contribution: a dangerous file, or the repository it sits in. */
+static void dangerous_root(struct planner *pl, struct dangerous_set *set, const char *root,
+			   struct fspath_budget *budget)
+{
+	bool allow_git_config = pl->fs->allow_git_config;
+	size_t n;
+	struct stat st;
+
+	if (inside_git_dir(root, &n)) {
+		_cleanup_free_ char *gitdir = xstrndup(root, n);
+
+		dangerous_add_git_dir(set, gitdir, allow_git_config);
+	}
+	if (stat(root, &st) < 0)
+		return;
+	if (!S_ISDIR(st.st_mode)) {
+		const char *base = strrchr(root, '/') + 1;
+
+		if (dangerous_is_file_name(base))
+			push_unique(&set->existing, root);
+		return;
+	}
+	dangerous_add_dir(set, root, allow_git_config);
+	dangerous_walk(set, root, allow_git_config, budget);
+}
+
+/*
+ * Create a placeholder for a missing dangerous directory whose parent is
+ * writable inside, so that a read-only bind can cover it.
+ */
+static void add_placeholder(struct planner *pl, const char *path)
+{
+	_cleanup_free_ char *parent = xstrdup(path);
+	int r;
+
+	*strrchr(parent, '/') = '\0';
+	if (!parent[0] || !is_writable(pl, parent) || !is_visible(pl, parent))
+		return;
+	if (!pl->plan->placeholder_registry)
+		pl->plan->placeholder_registry = fspath_join(pl->fence_dir, "placeholders");
+	r = placeholder_create(pl->plan->placeholder_registry, path);
+	if (r < 0) {
+		strv_pushf(&pl->plan->debug, "placeholder '%s' not created: %s", path, strerror(-r));
+		return;
+	}
+	push_unique(&pl->plan->placeholders, path);
+	add_late(pl, path, LATE_READ_ONLY, ORIGIN_PLACEHOLDER, NULL);
+}
+
+/* Collect the dangerous paths below the working directory, home and every writable root. */
+static void collect_dangerous(struct planner *pl)
+{
+	struct fspath_budget cwd_budget = { WALK_MAX_DEPTH, WALK_MAX_ENTRIES, 0, false };
+	struct fspath_budget budget = { WALK_MAX_DEPTH, WALK_MAX_ENTRIES, 0, false };
+	struct dangerous_set set = { 0 };
+	bool allow_git_config = pl->fs->allow_git_config;
+
+	dangerous_add_dir(&set, pl->req->cwd, allow_git_config);
+	dangerous_add_dir(&set, pl->req->home, allow_git_config);
+	if (is_writable(pl, pl->req->cwd))
+		dangerous_walk(&set, pl->req->cwd, allow_git_config, &cwd_budget);
+	if (cwd_budget.truncated)
+		strv_pushf(&pl->plan->warnings,
+			   "the dangerous-path walk of '%s' stopped at %u levels or %u entries; "
+			   "deeper dangerous files are not protected",
+			   pl->req->cwd, WALK_MAX_DEPTH, WALK_MAX_ENTRIES);
+	for (size_t i = 0; i < pl->write_roots.n; i++)
+		if (strcmp(pl->write_roots.v[i], pl->req->cwd) != 0)
+			dangerous_root(pl, &set, pl->write_roots.v[i], &budget);
+	if (pl->root_writable)
+		dangerous_root(pl, &set, "/", &budget);
+	if (budget.truncated)
+		strv_pushf(&pl->plan->debug, "the dangerous-path walk of allowWrite stopped early");
+
+	for (size_t i = 0; i < set.existing.n; i++) {
+		const char *p = set.existing.v[i];
+
+		if (is_writable(pl, p) || any_below(p, &pl->write_roots))
+			add_late(pl, p, LATE_READ_ONLY, ORIGIN_DANGEROUS, NULL);
+	}
+	for (size_t i = 0; i < set.missing_dirs.n; i++)
+		add_placeholder(pl, set.missing_dirs.v[i]);
+	dangerous_set_done(&set);
+}
+
+/* Add a mask for a canonical path: an empty read-only directory or file. */
+static void add_mask(struct planner *pl, const char *path, enum late_origin origin)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return;
+	if (S_ISDIR(st.st_mode))
+		add_late(pl, path, LATE_MASK_DIR, origin, NULL);
+	else
+		add_late(pl, path, LATE_MASK_FILE, origin, empty_file(pl));
+}
+
+static int collect_deny_lists(struct planner *pl)
+{
+	struct strv deny_read = { 0 }, deny_write = { 0 };
+	int r;
+
+	r = resolve_list(pl, &pl->fs->deny_read, "filesystem.denyRead", &deny_read, NULL);
+	if (r == 0)
+		r = resolve_list(pl, &pl->fs->deny_write, "filesystem.denyWrite", &deny_write, NULL);
+	if (r == 0) {
+		for (size_t i = 0; i < deny_read.n; i++)
+			add_mask(pl, deny_read.v[i], ORIGIN_DENY_READ);
+		collect_dangerous(pl);
+		for (size_t i = 0; i < deny_write.n; i++)
+			add_late(pl, deny_write.v[i], LATE_READ_ONLY, ORIGIN_DENY_WRITE, NULL);
+		for (size_t i = 0; pl->req->exec_masks && i < pl->req->exec_masks->n; i++)
+			add_late(pl, pl->req->exec_masks->v[i], LATE_MASK_FILE, ORIGIN_EXEC_MASK,
+				 "/dev/null");
+	}
+	strv_done(&deny_read);
+	strv_done(&deny_write);
+	return r;
+}
+
+/* Whether a socket path is one the sandbox may reach. */
+static bool socket_allowed(const struct planner *pl, const char *path)
+{
+	for (size_t i = 0; i < pl->req->n_binds; i++)
+		if (strcmp(pl->req->binds[i].src, path) == 0)
+			return true;
+	return under_any(path, &pl->unix_allowed);
+}
+
+/* Mask a directory of host sockets unless an allowed socket lies inside or above it. */
+static void mask_socket_dir(struct planner *pl, const char *dir, struct strv *masked)
+{
+	char real[PATH_MAX];
+
+	if (!dir || !realpath(dir, real))
+		return;
+	if (under_any(real, &pl->unix_allowed) || pl->req->config->network.allow_all_unix_sockets)
+		return;
+	add_late(pl, real, LATE_MASK_DIR, ORIGIN_SOCKET, NULL);
+	push_unique(masked, real);
+}
+
+/* Mask fence's own directories; these stay hidden even with allowAllUnixSockets. */
+static void mask_fence_dirs(struct planner *pl, struct strv *masked)
+{
+	char real[PATH_MAX];
+
+	if (pl->host_runtime_dir) {
+		_cleanup_free_ char *own = fspath_join(pl->host_runtime_dir, "fence");
+
+		if (realpath(own, real)) {
+			add_late(pl, real, LATE_MASK_DIR, ORIGIN_SOCKET, NULL);
+			push_unique(masked, real);
+		}
+	}
+	if (realpath(pl->fence_dir, real)) {
+		add_late(pl, real, LATE_MASK_DIR, ORIGIN_SOCKET, NULL);
+		push_unique(masked, real);
+	}
+}
+
+/* The directories of the socket scan: system dirs, home, cwd and every policy path. */
+static void socket_scan_roots(struct planner *pl, struct strv *roots)
+{
+	static const char *const system_roots[] = { "/run", "/var/run" };
+	const char *const *sys = pl->req->socket_scan_roots ? pl->req->socket_scan_roots
+							    : system_roots;
+	size_t n_sys = pl->req->socket_scan_roots ? pl->req->n_socket_scan_roots
+						  : ELEMENTSOF(system_roots);
+	char real[PATH_MAX];
+
+	for (size_t i = 0; i < n_sys; i++)
+		if (realpath(sys[i], real))
+			push_unique(roots, real);
+	push_unique(roots, pl->req->home);
+	push_unique(roots, pl->req->cwd);
+	for (size_t i = 0; i < pl->allow_read.n; i++)
+		push_unique(roots, pl->allow_read.v[i]);
+	for (size_t i = 0; i < pl->allow_exec.n; i++)
+		push_unique(roots, pl->allow_exec.v[i]);
+	for (size_t i = 0; i < pl->write_roots.n; i++)
+		push_unique(roots, pl->write_roots.v[i]);
+	if (pl->host_dev)
+		push_unique(roots, "/dev");
+}
+
+/*
+ * Hide every host Unix socket the config does not allow.  A read-only bind
+ * does not stop connect(), and a reachable tmux server, systemd user
+ * manager or session bus runs any command on the host, so masking is the
+ * only protection for sockets inside visible directories.
+ */
+static void collect_sockets(struct planner *pl)
+{
+	struct fspath_budget budget = { SOCKET_SCAN_MAX_DEPTH, SOCKET_SCAN_MAX_ENTRIES, 0, false };
+	struct strv masked = { 0 }, roots = { 0 }, found = { 0 };
+	const char *tmux_tmpdir = sockscan_getenv(pl->envp, "TMUX_TMPDIR");
+	char real[PATH_MAX];
+
+	mask_fence_dirs(pl, &masked);
+	if (pl->req->config->network.allow_all_unix_sockets)
+		goto out;
+
+	mask_socket_dir(pl, pl->host_runtime_dir, &masked);
+	if (tmux_tmpdir && tmux_tmpdir[0] == '/') {
+		_cleanup_free_ char *dir = xasprintf("%s/tmux-%u", tmux_tmpdir, (unsigned)getuid());
+
+		mask_socket_dir(pl, dir, &masked);
+	}
+
+	socket_scan_roots(pl, &roots);
+	for (size_t i = 0; i < roots.n; i++)
+		sockscan_walk(roots.v[i], &masked, &budget, &found);
+	if (budget.truncated)
+		strv_pushf(&pl->plan->debug,
+			   "the socket scan stopped at %u levels or %u entries; sockets created "
+			   "deeper stay reachable",
+			   SOCKET_SCAN_MAX_DEPTH, SOCKET_SCAN_MAX_ENTRIES);
+	sockscan_env_paths(pl->envp, &found);
+
+	for (size_t i = 0; i < found.n; i++) {
+		struct stat st;
+
+		if (!realpath(found.v[i], real) || stat(real, &st) < 0 || !S_ISSOCK(st.st_mode))
+			continue;
+		if (socket_allowed(pl, real) || under_any(real, &masked) || !is_visible(pl, real))
+			continue;
+		add_late(pl, real, LATE_MASK_FILE, ORIGIN_SOCKET, "/dev/null");
+	}
+out:
+	strv_done(&masked);
+	strv_done(&roots);
+	strv_done(&found);
+}
+
+/* qsort order: shallowest first, then by path, and the strongest kind first for a path. */
+static int compare_late(const void *a, const void *b)
+{
+	const struct late_mount *x = a, *y = b;
+	int c = fspath_compare_shallow(&x->path, &y->path);
+
+	if (c != 0)
+		return c;
+	return (int)y->kind - (int)x->kind;
+}
+
+/* Whether entry e adds nothing to the entries kept before it. */
+static bool late_redundant(const struct planner *pl, const struct late_mount *e,
+			   const struct late_mount *kept, size_t n_kept)
+{
+	for (size_t i = 0; i < n_kept; i++) {
+		const struct late_mount *k = &kept[i];
+
+		if (!fspath_under(e->path, k->path))
+			continue;
+		if (k->kind == LATE_MASK_DIR || strcmp(k->path, e->path) == 0)
+			return true;
+		if (k->kind == LATE_READ_ONLY && e->kind == LATE_READ_ONLY)
+			return true;
+	}
+	/* Read-only under the read-only base, or a mask of something the sandbox cannot see. */
+	if (e->kind == LATE_READ_ONLY)
+		return !is_writable(pl, e->path) && !any_below(e->path, &pl->write_roots);
+	return !is_visible(pl, e->path);
+}
+
+/* Step 9: sort and deduplicate the late mounts, then emit them. */
+static void plan_late(struct planner *pl)
+{
+	struct late_mount *kept = xcalloc(pl->n_late, sizeof(*kept));
+	size_t n_kept = 0;
+
+	qsort(pl->late, pl->n_late, sizeof(*pl->late), compare_late);
+	for (size_t i = 0; i < pl->n_late; i++) {
+		const struct late_mount *e = &pl->late[i];
+
+		if (late_redundant(pl, e, kept, n_kept))
+			continue;
+		kept[n_kept++] = *e;
+		switch (e->kind) {
+		case LATE_MASK_DIR:
+			args(pl, "--tmpfs", e->path, NULL);
+			args(pl, "--remount-ro", e->path, NULL);
+			break;
+		case LATE_MASK_FILE:
+			args(pl, "--ro-bind", e->source, e->path);
+			break;
+		case LATE_READ_ONLY:
+			args(pl, "--ro-bind", e->path, e->path);
+			break;
+		}
+	}
+	free(kept);
+}
+
+/* Whether a kept socket-directory mask or the private /tmp hides path. */
+static bool hidden_by_socket_mask(const struct planner *pl, const char *path)
+{
+	for (size_t i = 0; i < pl->n_late; i++)
+		if (pl->late[i].origin == ORIGIN_SOCKET && pl->late[i].kind == LATE_MASK_DIR &&
+		    fspath_under(path, pl->late[i].path))
+			return true;
+	return fspath_under(path, "/tmp") && !is_visible(pl, path);
+}
+
+/* Whether a denyRead mask covers path; denyRead beats allowUnixSockets. */
+static bool denied_read(const struct planner *pl, const char *path)
+{
+	for (size_t i = 0; i < pl->n_late; i++)
+		if (pl->late[i].origin == ORIGIN_DENY_READ && fspath_under(path, pl->late[i].path))
+			return true;
+	return false;
+}
+
+/* Step 10: allowed sockets inside masked directories, the fresh runtime dir, extra binds. */
+static void plan_extra(struct planner *pl)
+{
+	const struct mount_request *req = pl->req;
+
+	for (size_t i = 0; i < pl->unix_allowed.n; i++) {
+		const char *p = pl->unix_allowed.v[i];
+
+		if (hidden_by_socket_mask(pl, p) && !denied_read(pl, p))
+			args(pl, "--bind", p, p);
+	}
+	if (req->runtime_dir && req->runtime_dir[0] == '/') {
+		args(pl, "--perms", "0700", NULL);
+		args(pl, "--dir", req->runtime_dir, NULL);
+	}
+	for (size_t i = 0; i < req->n_binds; i++)
+		args(pl, req->binds[i].writable ? "--bind" : "--ro-bind", req->binds[i].src,
+		     req->binds[i].dst);
+}
+
+static void push_existing(struct strv *sv, const char *path)
+{
+	if (access(path, F_OK) == 0)
+		push_unique(sv, path);
+}
+
+/* The Landlock grants the init applies; the mounts carry the deny lists. */
+static void plan_landlock(struct planner *pl, const char *resolv_target)
+{
+	struct mount_plan *p = pl->plan;
+
+	for (size_t i = 0; i < ELEMENTSOF(landlock_read_defaults); i++)
+		push_existing(&p->landlock_read, landlock_read_defaults[i]);
+	for (size_t i = 0; i < pl->read_roots.n; i++)
+		push_existing(&p->landlock_read, pl->read_roots.v[i]);
+	if (resolv_target) {
+		_cleanup_free_ char *dir = xstrdup(resolv_target);
+
+		*strrchr(dir, '/') = '\0';
+		push_existing(&p->landlock_read, dir[0] ? dir : "/");
+	}
+	push_existing(&p->landlock_read, pl->req->cwd);
+	push_existing(&p->landlock_read, pl->req->home);
+	if (wsl_interop(pl))
+		push_existing(&p->landlock_exec, "/init");
+	for (size_t i = 0; i < pl->allow_read.n; i++)
+		push_unique(&p->landlock_read, pl->allow_read.v[i]);
+	for (size_t i = 0; i < pl->allow_exec.n; i++)
+		push_unique(&p->landlock_exec, pl->allow_exec.v[i]);
+
+	push_unique(&p->landlock_write, "/tmp");
+	push_unique(&p->landlock_write, "/dev");
+	if (pl->root_writable)
+		push_unique(&p->landlock_write, "/");
+	for (size_t i = 0; i < pl->write_roots.n; i++)
+		push_unique(&p->landlock_write, pl->write_roots.v[i]);
+	if (pl->req->runtime_dir)
+		push_unique(&p->landlock_write, pl->req->runtime_dir);
+
+	for (size_t i = 0; i < pl->unix_allowed.n; i++)
+		push_unique(&p->landlock_unix, pl->unix_allowed.v[i]);
+	for (size_t i = 0; i < pl->req->n_binds; i++)
+		push_unique(&p->landlock_unix, pl->req->binds[i].dst);
+}
+
+/* Resolve everything the steps read: allow lists, sockets, the host runtime dir. */
+static int resolve_inputs(struct planner *pl)
+{
+	const struct fence_config *c = pl->req->config;
+	const char *rt = pl->req->host_runtime_dir;
+	char real[PATH_MAX];
+	int r;
+
+	pl->deny_read = pl->fs->default_deny_read || pl->fs->strict_deny_read;
+	pl->strict = pl->fs->strict_deny_read;
+	pl->envp = pl->req->envp ? pl->req->envp : environ;
+	if (!rt)
+		rt = sockscan_getenv(pl->envp, "XDG_RUNTIME_DIR");
+	if (rt && rt[0] == '/' && realpath(rt, real))
+		pl->host_runtime_dir = xstrdup(real);
+
+	r = prepare_fence_dir(pl);
+	if (r < 0)
+		return r;
+	r = resolve_list(pl, &pl->fs->allow_read, "filesystem.allowRead", &pl->allow_read, NULL);
+	if (r < 0)
+		return r;
+	r = resolve_list(pl, &pl->fs->allow_execute, "filesystem.allowExecute", &pl->allow_exec,
+			 NULL);
+	if (r < 0)
+		return r;
+	r = resolve_list(pl, &c->network.allow_unix_sockets, "network.allowUnixSockets",
+			 &pl->unix_allowed, NULL);
+	if (r < 0)
+		return r;
+	return collect_write_roots(pl);
+}
+
+static void planner_done(struct planner *pl)
+{
+	free(pl->fence_dir);
+	free(pl->empty_file);
+	free(pl->host_runtime_dir);
+	strv_done(&pl->write_roots);
+	strv_done(&pl->read_roots);
+	strv_done(&pl->tmp_binds);
+	strv_done(&pl->allow_read);
+	strv_done(&pl->allow_exec);
+	strv_done(&pl->unix_allowed);
+	for (size_t i = 0; i < pl->n_late; i++)
+		free(pl->late[i].path);
+	free(pl->late);
+	free(pl->error);
+}
+
+/* Run the steps in bwrap order; a failure leaves its message in pl->error. */
+static int plan_steps(struct planner *pl)
+{
+	_cleanup_free_ char *resolv_target = NULL;
+	int r;
+
+	r = resolve_inputs(pl);
+	if (r < 0)
+		return r;
+
+	plan_base(pl);
+	r = plan_devices(pl);
+	if (r < 0)
+		return r;
+	plan_proc_tmp(pl);
+	plan_resolv(pl, &resolv_target);
+	plan_writable(pl);
+
+	r = collect_deny_lists(pl);
+	if (r < 0)
+		return r;
+	collect_sockets(pl);
+	plan_late(pl);
+	plan_extra(pl);
+	plan_landlock(pl, resolv_target);
+	return 0;
+}
+
+int mountplan_build(const struct mount_request *req, struct mount_plan *ret, char **ret_error)
+{
+	struct planner pl = {
+		.req = req,
+		.fs = &req->config->filesystem,
+		.plan = ret,
+		.glob_budget = { WALK_MAX_DEPTH, WALK_MAX_ENTRIES, 0, false },
+	};
+	int r;
+
+	*ret = (struct mount_plan){ 0 };
+	r = plan_steps(&pl);
+	if (r < 0) {
+		if (ret_error)
+			*ret_error = TAKE_PTR(pl.error);
+		mountplan_remove_placeholders(ret);
+		mountplan_done(ret);
+	}
+	planner_done(&pl);
+	return r;
 }
 
 void mountplan_done(struct mount_plan *p)
@@ -36,8 +1019,13 @@ void mountplan_done(struct mount_plan *p)
 	strv_done(&p->landlock_read);
 	strv_done(&p->landlock_exec);
 	strv_done(&p->landlock_write);
+	strv_done(&p->landlock_unix);
+	free(p->placeholder_registry);
+	p->placeholder_registry = NULL;
 }
 
 void mountplan_remove_placeholders(const struct mount_plan *p)
 {
+	if (p->placeholder_registry)
+		placeholder_release_all(p->placeholder_registry);
 }

@@ -33,6 +33,21 @@ struct mount_request {
 	struct extra_bind *binds; /* borrowed array, added after the policy mounts */
 	size_t n_binds;
 	const struct strv *exec_masks; /* borrowed, may be NULL: files masked with /dev/null */
+	/*
+	 * The fields below may stay zero; each then takes the default named.
+	 * Tests set them so that a plan depends only on the tree they build.
+	 */
+	const char *host_runtime_dir; /* the host's XDG_RUNTIME_DIR; NULL = $XDG_RUNTIME_DIR */
+	char *const *envp; /* SSH_AUTH_SOCK, DOCKER_HOST, DBUS_*, TMUX*; NULL = environ */
+	/*
+	 * fence's private host directory (mode 0700) holding the empty file
+	 * that masks denied files and the placeholder registry; NULL =
+	 * $XDG_RUNTIME_DIR/fence, else /tmp/fence-UID.
+	 */
+	const char *fence_dir;
+	/* System directories scanned for sockets; NULL = {"/run", "/var/run"}. */
+	const char *const *socket_scan_roots;
+	size_t n_socket_scan_roots;
 };
 
 struct mount_plan {
@@ -43,7 +58,10 @@ struct mount_plan {
 	/* Landlock grants the init applies inside the sandbox (absolute paths). */
 	struct strv landlock_read;
 	struct strv landlock_exec; /* READ_FILE + EXECUTE */
-	struct strv landlock_write; /* read and write */
+	struct strv landlock_write; /* every file right: read, write, execute, create, remove */
+	/* Unix sockets the config allows plus the extra binds' destinations. */
+	struct strv landlock_unix;
+	char *placeholder_registry; /* owned; NULL when no placeholder was created */
 };
 
 /*
@@ -56,5 +74,9 @@ int mountplan_build(const struct mount_request *req, struct mount_plan *ret, cha
 /* mountplan_done: free the contents of a plan. */
 void mountplan_done(struct mount_plan *p);
 
-/* mountplan_remove_placeholders: remove the still-empty placeholder dirs. */
+/*
+ * mountplan_remove_placeholders: remove the placeholder directories of this
+ * plan that are still empty, still the same inode and used by no other live
+ * run or session.  Call once after the sandbox exited.
+ */
 void mountplan_remove_placeholders(const struct mount_plan *p);

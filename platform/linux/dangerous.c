@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * platform/linux/dangerous.c: the dangerous-path lists and the bounded walk.
+ *
+ * Only existing paths are collected, by canonical path.  A dangerous name
+ * that is a symlink is collected by its target, because bwrap mounts over
+ * what a path resolves to; the symlink itself stays replaceable when its
+ * directory is writable.
+ */
+#include "platform/linux/dangerous.h"
+
+#include <dirent.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char *const dangerous_files[] = {
+	".gitconfig", ".gitmodules", ".bashrc", ".bash_profile", ".zshrc",
+	".zprofile",  ".profile",    ".ripgreprc", ".mcp.json",
+};
+
+static const char *const dangerous_dirs[] = { ".vscode", ".idea" };
+
+bool dangerous_is_file_name(const char *name)
+{
+	for (size_t i = 0; i < ELEMENTSOF(dangerous_files); i++)
+		if (strcmp(name, dangerous_files[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool is_dangerous_dir_name(const char *name)
+{
+	for (size_t i = 0; i < ELEMENTSOF(dangerous_dirs); i++)
+		if (strcmp(name, dangerous_dirs[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Add the canonical form of path when it exists. */
+static void add_existing(struct dangerous_set *set, const char *path)
+{
+	char real[PATH_MAX];
+
+	if (realpath(path, real) && !strv_contains(&set->existing, real))
+		strv_push(&set->existing, real);
+}
+
+static void add_missing_dir(struct dangerous_set *set, const char *path)
+{
+	if (!strv_contains(&set->missing_dirs, path))
+		strv_push(&set->missing_dirs, path);
+}
+
+void dangerous_add_git_dir(struct dangerous_set *set, const char *gitdir, bool allow_git_config)
+{
+	_cleanup_free_ char *hooks = fspath_join(gitdir, "hooks");
+	_cleanup_free_ char *config = fspath_join(gitdir, "config");
+	struct stat st;
+
+	if (lstat(hooks, &st) == 0)
+		add_existing(set, hooks);
+	else
+		add_missing_dir(set, hooks);
+	if (!allow_git_config)
+		add_existing(set, config);
+}
+
+/* Read the first line of a small file into buf; false when unreadable. */
+static bool read_first_line(const char *path, char *buf, size_t size)
+{
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+
+	if (!f || !fgets(buf, (int)size, f))
+		return false;
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return true;
+}
+
+/*
+ * Add the repository a `.git` file points to ("gitdir: PATH", as worktrees
+ * and submodules write it), and its common directory when it has one.
+ */
+static void add_git_file(struct dangerous_set *set, const char *dir, const char *dotgit,
+			 bool allow_git_config)
+{
+	char line[PATH_MAX + 16], real[PATH_MAX], common[PATH_MAX];
+	_cleanup_free_ char *gitdir = NULL, *common_file = NULL, *common_dir = NULL;
+	const char *target;
+
+	if (!read_first_line(dotgit, line, sizeof(line)) || strncmp(line, "gitdir:", 7) != 0)
+		return;
+	target = line + 7 + strspn(line + 7, " ");
+	gitdir = target[0] == '/' ? xstrdup(target) : fspath_join(dir, target);
+	if (!realpath(gitdir, real))
+		return;
+	dangerous_add_git_dir(set, real, allow_git_config);
+
+	common_file = fspath_join(real, "commondir");
+	if (!read_first_line(common_file, common, sizeof(common)))
+		return;
+	common_dir = common[0] == '/' ? xstrdup(common) : fspath_join(real, common);
+	if (realpath(common_dir, line))
+		dangerous_add_git_dir(set, line, allow_git_config);
+}
+
+/* Classify one entry of a walked directory; returns whether to descend into it. */
+static bool visit_entry(struct dangerous_set *set, const char *dir, const char *name,
+			bool allow_git_config)
+{
+	_cleanup_free_ char *path = fspath_join(dir, name);
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return false;
+	if (dangerous_is_file_name(name) || is_dangerous_dir_name(name)) {
+		add_existing(set, path);
+		return false;
+	}
+	if (strcmp(name, ".git") == 0) {
+		if (S_ISDIR(st.st_mode))
+			dangerous_add_git_dir(set, path, allow_git_config);
+		else if (S_ISREG(st.st_mode))
+			add_git_file(set, dir, path, allow_git_config);
+		return false;
+	}
+	return S_ISDIR(st.st_mode) && strcmp(name, "node_modules") != 0;
+}
+
+void dangerous_add_dir(struct dangerous_set *set, const char *dir, bool allow_git_config)
+{
+	_cleanup_free_ char *dotgit = fspath_join(dir, ".git");
+	struct stat st;
+
+	for (size_t i = 0; i < ELEMENTSOF(dangerous_files); i++) {
+		_cleanup_free_ char *p = fspath_join(dir, dangerous_files[i]);
+
+		add_existing(set, p);
+	}
+	for (size_t i = 0; i < ELEMENTSOF(dangerous_dirs); i++) {
+		_cleanup_free_ char *p = fspath_join(dir, dangerous_dirs[i]);
+
+		if (lstat(p, &st) == 0)
+			add_existing(set, p);
+		else
+			add_missing_dir(set, p);
+	}
+	if (lstat(dotgit, &st) == 0 && S_ISDIR(st.st_mode))
+		dangerous_add_git_dir(set, dotgit, allow_git_config);
+	else if (lstat(dotgit, &st) == 0 && S_ISREG(st.st_mode))
+		add_git_file(set, dir, dotgit, allow_git_config);
+}
+
+static bool is_pseudo_fs(const char *path)
+{
+	return strcmp(path, "/proc") == 0 || strcmp(path, "/sys") == 0 || strcmp(path, "/dev") == 0;
+}
+
+/* Walk one directory level; depth counts from the walk's root. */
+static void walk_dir(struct dangerous_set *set, const char *dir, unsigned depth,
+		     bool allow_git_config, struct fspath_budget *budget)
+{
+	DIR *d;
+	struct dirent *e;
+	struct strv subdirs = { 0 };
+
+	d = opendir(dir);
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (++budget->entries > budget->max_entries) {
+			budget->truncated = true;
+			break;
+		}
+		if (visit_entry(set, dir, e->d_name, allow_git_config))
+			strv_pushf(&subdirs, "%s", e->d_name);
+	}
+	closedir(d);
+
+	/* Descend after closing, so that a deep walk holds one fd at a time. */
+	for (size_t i = 0; i < subdirs.n; i++) {
+		_cleanup_free_ char *sub = fspath_join(dir, subdirs.v[i]);
+
+		if (is_pseudo_fs(sub))
+			continue;
+		if (depth + 1 > budget->max_depth) {
+			budget->truncated = true;
+			continue;
+		}
+		walk_dir(set, sub, depth + 1, allow_git_config, budget);
+	}
+	strv_done(&subdirs);
+}
+
+void dangerous_walk(struct dangerous_set *set, const char *root, bool allow_git_config,
+		    struct fspath_budget *budget)
+{
+	struct stat st;
+
+	if (lstat(root, &st) < 0 || !S_ISDIR(st.st_mode))
+		return;
+	walk_dir(set, root, 0, allow_git_config, budget);
+}
+
+void dangerous_set_done(struct dangerous_set *set)
+{
+	strv_done(&set->existing);
+	strv_done(&set->missing_dirs);
+}

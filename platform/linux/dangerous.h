@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * platform/linux/dangerous.h: finding the dangerous paths that must stay
+ * read-only whatever the policy says: shell startup files, editor and agent
+ * configuration, and git's hooks and config, which run code on the host
+ * the next time the user works in the project.
+ *
+ * Internal to platform/linux.
+ */
+#pragma once
+
+#include <stdbool.h>
+
+#include "platform/linux/fspath.h"
+#include "util/util.h"
+
+/* What one or more walks found. */
+struct dangerous_set {
+	struct strv existing; /* canonical paths to protect */
+	struct strv missing_dirs; /* absent dangerous directories, placeholder candidates */
+};
+
+/* dangerous_is_file_name: whether name is one of the dangerous file names. */
+bool dangerous_is_file_name(const char *name);
+
+/*
+ * dangerous_add_dir: add what directory dir itself holds at its top level:
+ * every dangerous name, the hooks and config of dir/.git, and the missing
+ * `.vscode`, `.idea` and `.git/hooks` directories.  No walk below.
+ */
+void dangerous_add_dir(struct dangerous_set *set, const char *dir, bool allow_git_config);
+
+/*
+ * dangerous_walk: add what a walk below root finds: every dangerous name at
+ * any depth and the hooks and config of every nested repository (also a
+ * `.git` file's `gitdir:` target).  It skips `node_modules`, follows no
+ * symlinks, does not enter `.git`, `/proc`, `/sys` or `/dev`, and stops at
+ * the budget's limits.
+ */
+void dangerous_walk(struct dangerous_set *set, const char *root, bool allow_git_config,
+		    struct fspath_budget *budget);
+
+/*
+ * dangerous_add_git_dir: add gitdir/hooks (or record it missing) and,
+ * unless allow_git_config, gitdir/config.
+ */
+void dangerous_add_git_dir(struct dangerous_set *set, const char *gitdir, bool allow_git_config);
+
+/* dangerous_set_done: free the contents of a set. */
+void dangerous_set_done(struct dangerous_set *set);
