@@ -127,7 +127,8 @@ static bool visit_entry(struct dangerous_set *set, const char *dir, const char *
 	return S_ISDIR(st.st_mode) && strcmp(name, "node_modules") != 0;
 }
 
-void dangerous_add_dir(struct dangerous_set *set, const char *dir, bool allow_git_config)
+void dangerous_add_dir(struct dangerous_set *set, const char *dir, bool allow_git_config,
+		       bool record_missing_editor_dirs)
 {
 	_cleanup_free_ char *dotgit = fspath_join(dir, ".git");
 	struct stat st;
@@ -142,7 +143,7 @@ void dangerous_add_dir(struct dangerous_set *set, const char *dir, bool allow_gi
 
 		if (lstat(p, &st) == 0)
 			add_existing(set, p);
-		else
+		else if (record_missing_editor_dirs)
 			add_missing_dir(set, p);
 	}
 	if (lstat(dotgit, &st) == 0 && S_ISDIR(st.st_mode))

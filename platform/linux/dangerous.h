@@ -25,10 +25,12 @@ bool dangerous_is_file_name(const char *name);
 
 /*
  * dangerous_add_dir: add what directory dir itself holds at its top level:
- * every dangerous name, the hooks and config of dir/.git, and the missing
- * `.vscode`, `.idea` and `.git/hooks` directories.  No walk below.
+ * every dangerous name, the hooks and config of dir/.git, a missing
+ * `.git/hooks` and, with record_missing_editor_dirs, a missing `.vscode`
+ * and `.idea`.  No walk below.
  */
-void dangerous_add_dir(struct dangerous_set *set, const char *dir, bool allow_git_config);
+void dangerous_add_dir(struct dangerous_set *set, const char *dir, bool allow_git_config,
+		       bool record_missing_editor_dirs);
 
 /*
  * dangerous_walk: add what a walk below root finds: every dangerous name at

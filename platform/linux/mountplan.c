@@ -552,8 +552,13 @@ static void dangerous_root(struct planner *pl, struct dangerous_set *set, const 
 			push_unique(&set->existing, root);
 		return;
 	}
-	dangerous_add_dir(set, root, allow_git_config);
+	dangerous_add_dir(set, root, allow_git_config, false);
 	dangerous_walk(set, root, allow_git_config, budget);
+}
+
+static char *registry_path(const struct planner *pl)
+{
+	return fspath_join(pl->fence_dir, "placeholders");
 }
 
 /*
@@ -569,7 +574,7 @@ static void add_placeholder(struct planner *pl, const char *path)
 	if (!parent[0] || !is_writable(pl, parent) || !is_visible(pl, parent))
 		return;
 	if (!pl->plan->placeholder_registry)
-		pl->plan->placeholder_registry = fspath_join(pl->fence_dir, "placeholders");
+		pl->plan->placeholder_registry = registry_path(pl);
 	r = placeholder_create(pl->plan->placeholder_registry, path);
 	if (r < 0) {
 		strv_pushf(&pl->plan->debug, "placeholder '%s' not created: %s", path, strerror(-r));
@@ -579,6 +584,30 @@ static void add_placeholder(struct planner *pl, const char *path)
 	add_late(pl, path, LATE_READ_ONLY, ORIGIN_PLACEHOLDER, NULL);
 }
 
+/*
+ * Join an existing dangerous directory when it is another live run's
+ * placeholder.  Without this, that run would remove the directory at its
+ * exit, and removing a directory on the host detaches the read-only mount
+ * over it in this sandbox too.
+ */
+static void join_placeholder(struct planner *pl, const char *path)
+{
+	_cleanup_free_ char *registry = registry_path(pl);
+	const char *base = strrchr(path, '/') + 1;
+	struct stat st;
+
+	if (strcmp(base, ".vscode") != 0 && strcmp(base, ".idea") != 0 &&
+	    strcmp(base, "hooks") != 0)
+		return;
+	if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode) || access(registry, F_OK) < 0)
+		return;
+	if (placeholder_create(registry, path) < 0)
+		return;
+	if (!pl->plan->placeholder_registry)
+		pl->plan->placeholder_registry = TAKE_PTR(registry);
+	push_unique(&pl->plan->placeholders, path);
+}
+
 /* Collect the dangerous paths below the working directory, home and every writable root. */
 static void collect_dangerous(struct planner *pl)
 {
@@ -586,9 +615,19 @@ static void collect_dangerous(struct planner *pl)
 	struct fspath_budget budget = { WALK_MAX_DEPTH, WALK_MAX_ENTRIES, 0, false };
 	struct dangerous_set set = { 0 };
 	bool allow_git_config = pl->fs->allow_git_config;
+	_cleanup_free_ char *registry = registry_path(pl);
 
-	dangerous_add_dir(&set, pl->req->cwd, allow_git_config);
-	dangerous_add_dir(&set, pl->req->home, allow_git_config);
+	/* A crashed run's placeholders go first, so that they are not taken for the user's. */
+	if (access(registry, F_OK) == 0)
+		placeholder_prune_stale(registry);
+
+	/*
+	 * Editors read `.vscode` and `.idea` at the project and in home, so
+	 * missing ones get placeholders there only; a placeholder in every
+	 * writable directory would litter caches and tool directories.
+	 */
+	dangerous_add_dir(&set, pl->req->cwd, allow_git_config, true);
+	dangerous_add_dir(&set, pl->req->home, allow_git_config, true);
 	if (is_writable(pl, pl->req->cwd))
 		dangerous_walk(&set, pl->req->cwd, allow_git_config, &cwd_budget);
 	if (cwd_budget.truncated)
@@ -607,8 +646,10 @@ static void collect_dangerous(struct planner *pl)
 	for (size_t i = 0; i < set.existing.n; i++) {
 		const char *p = set.existing.v[i];
 
-		if (is_writable(pl, p) || any_below(p, &pl->write_roots))
-			add_late(pl, p, LATE_READ_ONLY, ORIGIN_DANGEROUS, NULL);
+		if (!is_writable(pl, p) && !any_below(p, &pl->write_roots))
+			continue;
+		add_late(pl, p, LATE_READ_ONLY, ORIGIN_DANGEROUS, NULL);
+		join_placeholder(pl, p);
 	}
 	for (size_t i = 0; i < set.missing_dirs.n; i++)
 		add_placeholder(pl, set.missing_dirs.v[i]);

@@ -201,3 +201,13 @@ void placeholder_release_all(const char *registry)
 	prune_dead(&r);
 	registry_close(&r);
 }
+
+void placeholder_prune_stale(const char *registry)
+{
+	struct registry r;
+
+	if (registry_open(registry, &r) < 0)
+		return;
+	prune_dead(&r);
+	registry_close(&r);
+}

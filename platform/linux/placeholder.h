@@ -18,7 +18,7 @@
  * exist) or join an existing placeholder of another live process, and
  * record it for this process in the registry file.  Stale entries of dead
  * processes are cleared first.  Returns 0, or a negative errno (-EEXIST
- * when path exists and is no placeholder).
+ * when path exists and is no placeholder, such as the user's own).
  */
 int placeholder_create(const char *registry, const char *path);
 
@@ -28,3 +28,9 @@ int placeholder_create(const char *registry, const char *path);
  * when it is still empty and still the directory that was created.
  */
 void placeholder_release_all(const char *registry);
+
+/*
+ * placeholder_prune_stale: clear the entries of processes that ended
+ * without releasing them, removing their placeholders that are still empty.
+ */
+void placeholder_prune_stale(const char *registry);
