@@ -100,7 +100,7 @@ _fence()
 		if [[ $COMP_CWORD -eq 2 ]]; then
 			_fence_add "init show validate"
 		else
-			_fence_add "--settings --template --help"
+			_fence_add "--settings --template --print --output --force --help"
 		fi
 		;;
 	import) _fence_add "--claude --srt --help" ;;
