@@ -8,3 +8,4 @@
 
 #include "policy/config.h"
 #include "policy/environ.h"
+#include "policy/import.h"
