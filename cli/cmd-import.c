@@ -332,6 +332,6 @@ static int import_exec(int argc, char **argv)
 
 const struct fence_cmd cmd_import = {
 	.name = "import",
-	.summary = "convert Claude Code or sandbox-runtime settings to a fence configuration",
+	.summary = "convert another tool's settings to a fence configuration",
 	.exec = import_exec,
 };

@@ -41,7 +41,8 @@ _fence_option_value()
 	case $1 in
 	-s | --settings) _fence_config_files ;;
 	-t | --template) _fence_add "$(_fence_names templates)" ;;
-	--log-file | -o | --output) _fence_files ;;
+	--log-file | -o | --output | -f | --file) _fence_files ;;
+	--extend) _fence_add "$(_fence_names templates)" ;;
 	--shell)
 		if [[ $_fence_sub == shell ]]; then
 			_fence_add "bash zsh fish"
@@ -103,7 +104,7 @@ _fence()
 			_fence_add "--settings --template --print --output --force --help"
 		fi
 		;;
-	import) _fence_add "--claude --srt --help" ;;
+	import) _fence_add "--claude --srt --file --output --save --extend --no-extend --help" ;;
 	completion)
 		if [[ $prev == --list ]]; then
 			_fence_add "templates sessions"
