@@ -7,5 +7,6 @@
 #pragma once
 
 #include "policy/config.h"
+#include "policy/domain.h"
 #include "policy/environ.h"
 #include "policy/import.h"
