@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * proxy/internal.h: what the files of proxy/ share and nobody else uses:
+ * a connection between a client and a server stream (conn.c), on which
+ * the HTTP proxy, the SOCKS5 proxy and the relays build.
+ */
+#pragma once
+
+#include <netdb.h>
+
+#include "proxy/proxy.h"
+
+/* Stop reading a source while more than this is queued to its peer. */
+#define CONN_QUEUE_HIGH (1024 * 1024)
+#define CONN_READ_SIZE (64 * 1024)
+#define CONN_DIAL_TIMEOUT_MS 10000
+
+struct conn;
+
+/* One side of a connection: a TCP or Unix stream. */
+struct end {
+	union {
+		uv_handle_t handle;
+		uv_stream_t stream;
+		uv_tcp_t tcp;
+		uv_pipe_t pipe;
+	} h;
+	struct conn *conn;
+	bool open; /* initialized and not yet closing */
+	bool reading;
+	bool eof; /* the peer sent EOF */
+	bool shut; /* uv_shutdown requested */
+	bool shut_done;
+	size_t queued; /* bytes written and not yet completed */
+};
+
+/* What a protocol does with a connection; every callback may be NULL. */
+struct conn_ops {
+	/* Bytes from the client outside tunnel mode; buf is owned by the callee. */
+	void (*client_data)(struct conn *c, char *buf, size_t len);
+	/* Bytes from the server outside tunnel mode; buf is owned by the callee. */
+	void (*server_data)(struct conn *c, char *buf, size_t len);
+	/* EOF from one side outside tunnel mode. */
+	void (*client_eof)(struct conn *c);
+	void (*server_eof)(struct conn *c);
+	/* conn_dial finished: 0 or a negative libuv error. */
+	void (*connected)(struct conn *c, int status);
+	/* Everything queued to e has been written (outside tunnel mode). */
+	void (*drained)(struct conn *c, struct end *e);
+	/* The connection is being freed: free c->data. */
+	void (*destroy)(struct conn *c);
+};
+
+struct conn {
+	struct proxy *proxy; /* NULL for relays */
+	struct relay *relay; /* NULL for proxies */
+	const struct conn_ops *ops;
+	void *data; /* protocol state */
+	struct end client;
+	struct end *server; /* NULL until conn_dial */
+	uv_timer_t timer;
+	uv_getaddrinfo_t *gai; /* in flight, or NULL */
+	uv_connect_t connect_req;
+	struct addrinfo *ai; /* dial candidates from DNS, owned */
+	struct addrinfo *ai_next;
+	struct sockaddr_storage target; /* the address being dialed */
+	char target_path[108]; /* Unix target of a relay */
+	uint64_t started_ms;
+	bool tunnel;
+	bool closing;
+	bool dial_dead; /* the dial timed out; late DNS answers are dropped */
+	int refs; /* open handles and requests in flight */
+	struct conn **list; /* the owner's list head */
+	struct conn *prev, *next; /* in the owner's list */
+};
+
+/* The running proxies. */
+struct proxy_listener {
+	union {
+		uv_handle_t handle;
+		uv_stream_t stream;
+		uv_tcp_t tcp;
+		uv_pipe_t pipe;
+	} h;
+	struct proxy *proxy;
+	enum proxy_source source;
+	bool is_pipe;
+};
+
+struct proxy {
+	uv_loop_t *loop;
+	struct domain_filter filter;
+	proxy_event_fn on_event;
+	void *userdata;
+	struct proxy_listener listeners[4];
+	size_t n_listeners;
+	int http_port, socks_port;
+	struct strv socket_paths;
+	struct strv resolve; /* "name=ip" overrides */
+	char *upstream_host; /* upstreamProxy host for unlisted HTTP requests, or NULL */
+	int upstream_port;
+	struct conn *conns;
+	int refs;
+	bool closing;
+};
+
+/*
+ * conn_new: a connection for an accepted client.  The caller has
+ * initialized and accepted c->client (conn_accept does both).
+ */
+struct conn *conn_accept(uv_loop_t *loop, uv_stream_t *server, bool is_pipe,
+			 const struct conn_ops *ops, struct conn **list);
+
+/* conn_close: close every handle; frees c once the loop has closed them. */
+void conn_close(struct conn *c);
+
+/* conn_dial_host: resolve (names only) and connect c->server; calls ops->connected. */
+void conn_dial_host(struct conn *c, const struct domain_host *h, int port);
+
+/* conn_dial_addr: connect c->server to a TCP address or, when path is set, a Unix socket. */
+void conn_dial_addr(struct conn *c, const struct sockaddr *sa, const char *path);
+
+/* conn_write: queue len bytes of the owned malloc() buffer data to e. */
+void conn_write(struct end *e, char *data, size_t len);
+
+/* conn_write_copy: queue a copy of data to e. */
+void conn_write_copy(struct end *e, const void *data, size_t len);
+
+/* conn_read_start, conn_read_stop: start or pause reading from e. */
+void conn_read_start(struct end *e);
+void conn_read_stop(struct end *e);
+
+/* conn_tunnel: from now on, pipe bytes both ways until both sides end. */
+void conn_tunnel(struct conn *c);
+
+/* conn_shutdown: send EOF to e after what is queued. */
+void conn_shutdown(struct end *e);
+
+/* conn_now_ms: the loop's clock, for durations. */
+uint64_t conn_now_ms(const struct conn *c);
+
+/* proxy_dial: connect c's server to host:port, honoring the resolve overrides. */
+void proxy_dial(struct proxy *p, struct conn *c, const struct domain_host *host, int port);
+
+/* proxy_emit: fill in the time and pass ev to the proxy's callback. */
+void proxy_emit(struct proxy *p, struct proxy_event *ev);
+
+/* proxy_check: run the filter for host:port and emit the FILTER event. */
+enum domain_verdict proxy_check(struct proxy *p, enum proxy_source source,
+				const struct domain_host *host, int port, const char **ret_rule);
+
+/* proxy_reason: the human-readable cause of a verdict, into buf. */
+const char *proxy_reason(enum domain_verdict v, const char *rule, char *buf, size_t size);
+
+/* Owners count their connections, so that closing waits for all of them. */
+void proxy_unref(struct proxy *p);
+void relay_unref(struct relay *r);
+
+/* conn_drop_server: close the server end (keep-alive to another host). */
+void conn_drop_server(struct conn *c);
+
+/* The two protocols' accept handlers. */
+void http_accept(struct proxy *p, uv_stream_t *listener, bool is_pipe);
+void socks5_accept(struct proxy *p, uv_stream_t *listener, bool is_pipe);
