@@ -27,8 +27,9 @@ VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 # -std=gnu11: C11 plus the GNU statement expressions and cleanup attribute
 # that util/util.h uses.  _GNU_SOURCE for pipe2, accept4, unshare and friends.
+# "override" keeps these when CFLAGS is given on the command line (make fuzz).
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wshadow \
+override CFLAGS += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wshadow \
 	   -Wstrict-prototypes -Wmissing-prototypes -Werror=implicit-function-declaration \
 	   -D_GNU_SOURCE -DFENCE_VERSION='"$(VERSION)"' -I. -I$(O)/gen $(PKG_CFLAGS)
 LDLIBS  += $(PKG_LIBS) -lutil
