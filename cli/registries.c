@@ -1,11 +1,672 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cli/registries.c: package registry discovery.
+ * cli/registries.c: package registry discovery for allowPackageRegistries.
+ *
+ * fence names no registry host itself: each tool the configuration lists
+ * is asked which registry it is set up to use, so a corporate mirror in
+ * ~/.npmrc or pip.conf works without editing fence's configuration.
+ *
+ * Asking a tool runs code that a project can influence (a project's
+ * .yarnrc.yml can name a yarn binary inside the project, for one), so every
+ * query runs in a throwaway bubblewrap sandbox: read-only root, private
+ * /tmp, no network and every namespace unshared, killed after 5 s, output
+ * cut at 64 KiB.  When bwrap cannot run, nothing is asked: fence never
+ * falls back to running the tool on the host.  cargo has no query command,
+ * so its configuration files are read instead, and brew's source files are
+ * read for its default domains; reading runs nothing.
  */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "cli/registries.h"
+#include "policy/values.h"
+
+#define QUERY_TIMEOUT_MS 5000
+#define QUERY_MAX_OUTPUT (64 * 1024)
+/* The first line of every query's output, so a bwrap failure can be told from the tool's. */
+#define QUERY_STARTED "#fence-query"
+/* The pip query exits with this when python3 has no pip module. */
+#define QUERY_EXIT_ABSENT 3
+
+extern char **environ;
+
+struct tool {
+	const char *name; /* as in allowPackageRegistries */
+	const char *program; /* must be on PATH, or the tool contributes nothing */
+	const char *script; /* sh -c text run in the sandbox; NULL for cargo */
+	const char *shown; /* the query as messages name it */
+	void (*parse)(const char *out, struct strv *hosts); /* reads the output after the QUERY_STARTED line */
+};
+
+struct query {
+	const struct tool *tool;
+	char *program_path; /* owned */
+	pid_t pid;
+	int fd; /* read end of the output pipe, -1 once closed */
+	char *out; /* owned, NUL-terminated */
+	size_t len;
+	bool truncated, timed_out;
+	int status; /* from waitpid */
+};
+
+/* Append the host (with an explicit port) of a URL, if it has one. */
+static void add_url_host(struct strv *hosts, const char *url)
+{
+	const char *p = strstr(url, "://");
+	const char *end, *at;
+	char *host;
+
+	if (!p)
+		return;
+	p += 3;
+	end = p + strcspn(p, "/?#");
+	at = memchr(p, '@', (size_t)(end - p));
+	if (at)
+		p = at + 1;
+	if (end == p)
+		return;
+	host = xstrndup(p, (size_t)(end - p));
+	for (char *c = host; *c; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	strv_push_take(hosts, host);
+}
+
+/* Split a text into lines and blanks-separated words, calling fn on each word. */
+static void for_each_word(const char *text, void (*fn)(struct strv *hosts, const char *word), struct strv *hosts)
+{
+	_cleanup_free_ char *copy = xstrdup(text);
+	char *save = NULL;
+
+	for (char *w = strtok_r(copy, " \t\r\n", &save); w; w = strtok_r(NULL, " \t\r\n", &save))
+		fn(hosts, w);
+}
+
+/* npm and yarn print one URL. */
+static void parse_url_output(const char *out, struct strv *hosts)
+{
+	for_each_word(out, add_url_host, hosts);
+}
+
+/* Strip one pair of surrounding quotes in place. */
+static char *unquote(char *s)
+{
+	size_t k = strlen(s);
+
+	if (k >= 2 && (s[0] == '\'' || s[0] == '"') && s[k - 1] == s[0]) {
+		s[k - 1] = '\0';
+		return s + 1;
+	}
+	return s;
+}
+
+/*
+ * pip: 'python3 -m pip config list' prints KEY='VALUE' lines; the index
+ * keys may hold several URLs.  Without an index-url, pip uses its built-in
+ * index, printed after a '#builtin' line as a URL and a file host.
+ */
+static void parse_pip(const char *out, struct strv *hosts)
+{
+	_cleanup_free_ char *copy = xstrdup(out);
+	struct strv builtin = { 0 };
+	bool has_index = false, in_builtin = false;
+	char *save = NULL;
+
+	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *eq = strchr(line, '=');
+		size_t k;
+
+		if (strcmp(line, "#builtin") == 0) {
+			in_builtin = true;
+			continue;
+		}
+		if (in_builtin) {
+			if (strstr(line, "://"))
+				add_url_host(&builtin, line);
+			else if (line[0])
+				strv_push(&builtin, line);
+			continue;
+		}
+		if (!eq)
+			continue;
+		*eq = '\0';
+		k = strlen(line);
+		/* ".index-url" ends "global.index-url", not "global.extra-index-url". */
+		if (k >= 10 && strcmp(line + k - 10, ".index-url") == 0)
+			has_index = true;
+		if ((k >= 9 && strcmp(line + k - 9, "index-url") == 0) ||
+		    (k >= 11 && strcmp(line + k - 11, ".find-links") == 0))
+			for_each_word(unquote(eq + 1), add_url_host, hosts);
+	}
+	if (!has_index)
+		for (size_t i = 0; i < builtin.n; i++)
+			strv_push(hosts, builtin.v[i]);
+	strv_done(&builtin);
+}
+
+/* go: GOPROXY (a list split by ',' or '|') on the first line, GOSUMDB on the second. */
+static void parse_go(const char *out, struct strv *hosts)
+{
+	_cleanup_free_ char *copy = xstrdup(out);
+	char *sumdb = strchr(copy, '\n');
+	char *save = NULL;
+
+	if (sumdb)
+		*sumdb++ = '\0';
+	for (char *p = strtok_r(copy, ",|", &save); p; p = strtok_r(NULL, ",|", &save))
+		add_url_host(hosts, p);
+	if (!sumdb)
+		return;
+	sumdb[strcspn(sumdb, "\n")] = '\0';
+	if (sumdb[0] == '\0' || strcmp(sumdb, "off") == 0)
+		return;
+	/* "name[+key] [url]": the URL's host when given, else the name. */
+	if (strstr(sumdb, "://")) {
+		add_url_host(hosts, strchr(sumdb, ' ') ? strchr(sumdb, ' ') + 1 : sumdb);
+	} else {
+		sumdb[strcspn(sumdb, "+ ")] = '\0';
+		strv_push(hosts, sumdb);
+	}
+}
+
+/* Read a small text file (at most QUERY_MAX_OUTPUT bytes) into an owned string. */
+static char *read_small_file(const char *path)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	char *buf;
+	ssize_t k;
+
+	if (fd < 0)
+		return NULL;
+	buf = xmalloc(QUERY_MAX_OUTPUT + 1);
+	k = read(fd, buf, QUERY_MAX_OUTPUT);
+	if (k < 0) {
+		free(buf);
+		return NULL;
+	}
+	buf[k] = '\0';
+	return buf;
+}
+
+/*
+ * The quoted string after the first `KEY SEP` in `text` (TOML `key = "v"`
+ * with sep '=', JSON `"key": "v"` with sep ':'), or NULL.
+ */
+static char *find_quoted_value(const char *text, const char *key, char sep)
+{
+	size_t k = strlen(key);
+
+	for (const char *p = strstr(text, key); p; p = strstr(p + 1, key)) {
+		const char *v = p + k;
+		const char *end;
+
+		if (p > text && (p[-1] == '_' || p[-1] == '-' || (p[-1] >= 'a' && p[-1] <= 'z')))
+			continue;
+		v += strspn(v, " \t");
+		if (*v != sep)
+			continue;
+		v++;
+		v += strspn(v, " \t");
+		if (*v != '"' && *v != '\'')
+			continue;
+		end = strchr(v + 1, *v);
+		if (end)
+			return xstrndup(v + 1, (size_t)(end - v - 1));
+	}
+	return NULL;
+}
+
+/*
+ * Collect the URL values of cargo's registry settings from one config.toml:
+ * `index` under [registries.NAME] (or inline in [registries]) and
+ * `registry` under [source.NAME].  A small line scanner is enough for
+ * these keys; values that are not plain strings are skipped.
+ */
+static void scan_cargo_config(const char *path, struct strv *hosts)
+{
+	_cleanup_free_ char *text = read_small_file(path);
+	_cleanup_free_ char *section = NULL;
+	char *save = NULL;
+
+	if (!text)
+		return;
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		_cleanup_free_ char *index = NULL, *registry = NULL;
+
+		line += strspn(line, " \t");
+		if (line[0] == '[') {
+			free(section);
+			section = xstrndup(line + 1, strcspn(line + 1, "]"));
+			continue;
+		}
+		if (!section)
+			continue;
+		if (strncmp(section, "registries", 10) == 0 && (index = find_quoted_value(line, "index", '=')))
+			add_url_host(hosts, index);
+		if (strncmp(section, "source.", 7) == 0 && (registry = find_quoted_value(line, "registry", '=')))
+			add_url_host(hosts, registry);
+	}
+}
+
+/* Whether `s` ends in '-' and 16 hex digits, cargo's index directory suffix. */
+static bool has_index_hash(const char *s, size_t *ret_host_len)
+{
+	size_t k = strlen(s);
+
+	if (k < 18 || s[k - 17] != '-')
+		return false;
+	for (size_t i = k - 16; i < k; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	*ret_host_len = k - 17;
+	return true;
+}
+
+/* cargo: registries named in the environment, config files and the index cache. */
+static void cargo_hosts(const char *cwd, struct strv *hosts)
+{
+	_cleanup_free_ char *cargo_home = NULL, *index_dir = NULL, *dir = NULL;
+	const char *home = getenv("HOME");
+	DIR *d;
+
+	for (char **e = environ; *e; e++) {
+		const char *eq = strchr(*e, '=');
+		size_t k = eq ? (size_t)(eq - *e) : 0;
+
+		if (eq && strncmp(*e, "CARGO_REGISTRIES_", 17) == 0 && k > 23 && strncmp(eq - 6, "_INDEX", 6) == 0)
+			add_url_host(hosts, eq + 1);
+	}
+	if (getenv("CARGO_HOME") && getenv("CARGO_HOME")[0] == '/')
+		cargo_home = xstrdup(getenv("CARGO_HOME"));
+	else if (home && home[0] == '/')
+		cargo_home = xasprintf("%s/.cargo", home);
+	if (!cargo_home)
+		return;
+
+	{
+		_cleanup_free_ char *path = xasprintf("%s/config.toml", cargo_home);
+
+		scan_cargo_config(path, hosts);
+	}
+	/* .cargo/config.toml from the working directory up to '/'. */
+	dir = xstrdup(cwd);
+	for (;;) {
+		_cleanup_free_ char *path = xasprintf("%s/.cargo/config.toml", strcmp(dir, "/") ? dir : "");
+		char *slash = strrchr(dir, '/');
+
+		scan_cargo_config(path, hosts);
+		if (!slash || strcmp(dir, "/") == 0)
+			break;
+		if (slash == dir)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+	}
+
+	/* Indexes already used: <host>-<hash> directories and their config.json. */
+	index_dir = xasprintf("%s/registry/index", cargo_home);
+	d = opendir(index_dir);
+	if (!d)
+		return;
+	for (struct dirent *de; (de = readdir(d));) {
+		_cleanup_free_ char *config = NULL, *json = NULL, *dl = NULL, *api = NULL;
+		size_t host_len;
+
+		if (de->d_name[0] == '.' || !has_index_hash(de->d_name, &host_len))
+			continue;
+		strv_push_take(hosts, xstrndup(de->d_name, host_len));
+		config = xasprintf("%s/%s/config.json", index_dir, de->d_name);
+		json = read_small_file(config);
+		if (!json)
+			continue;
+		dl = find_quoted_value(json, "\"dl\"", ':');
+		api = find_quoted_value(json, "\"api\"", ':');
+		if (dl)
+			add_url_host(hosts, dl);
+		if (api)
+			add_url_host(hosts, api);
+	}
+	closedir(d);
+}
+
+/*
+ * brew: HOMEBREW_API_DOMAIN and HOMEBREW_BOTTLE_DOMAIN when set; for each
+ * unset one, the HOMEBREW_*_DEFAULT_DOMAIN assignment in the shell sources
+ * of the repository that 'brew --repository' printed.
+ */
+static void parse_brew(const char *out, struct strv *hosts)
+{
+	static const struct {
+		const char *variable, *default_key;
+	} domains[] = {
+		{ "HOMEBREW_API_DOMAIN", "HOMEBREW_API_DEFAULT_DOMAIN" },
+		{ "HOMEBREW_BOTTLE_DOMAIN", "HOMEBREW_BOTTLE_DEFAULT_DOMAIN" },
+	};
+	_cleanup_free_ char *repo = xstrndup(out, strcspn(out, "\n"));
+	_cleanup_free_ char *lib = xasprintf("%s/Library/Homebrew", repo);
+
+	for (size_t i = 0; i < ELEMENTSOF(domains); i++) {
+		const char *set = getenv(domains[i].variable);
+		DIR *d;
+
+		if (set && set[0]) {
+			add_url_host(hosts, set);
+			continue;
+		}
+		if (repo[0] != '/' || !(d = opendir(lib)))
+			continue;
+		for (struct dirent *de; (de = readdir(d));) {
+			size_t k = strlen(de->d_name);
+			_cleanup_free_ char *path = NULL, *text = NULL, *value = NULL;
+
+			if (k < 4 || strcmp(de->d_name + k - 3, ".sh") != 0)
+				continue;
+			path = xasprintf("%s/%s", lib, de->d_name);
+			text = read_small_file(path);
+			value = text ? find_quoted_value(text, domains[i].default_key, '=') : NULL;
+			if (value) {
+				add_url_host(hosts, value);
+				break;
+			}
+		}
+		closedir(d);
+	}
+}
+
+static const struct tool tools[] = {
+	{ "npm", "npm", "exec npm config get registry", "npm config get registry", parse_url_output },
+	{ "yarn", "yarn",
+	  "v=$(yarn --version) || exit 1\n"
+	  "case $v in 1.*) exec yarn config get registry ;; *) exec yarn config get npmRegistryServer ;; esac",
+	  "yarn config get", parse_url_output },
+	{ "pip", "python3",
+	  "python3 -m pip --version >/dev/null 2>&1 || exit 3\n"
+	  "python3 -m pip config list || exit 1\n"
+	  "echo '#builtin'\n"
+	  "exec python3 -c 'from pip._internal.models.index import PyPI; print(PyPI.url); "
+	  "print(PyPI.file_storage_domain)'",
+	  "python3 -m pip config list", parse_pip },
+	{ "cargo", "cargo", NULL, NULL, NULL },
+	{ "go", "go", "GOTOOLCHAIN=local exec go env GOPROXY GOSUMDB", "go env GOPROXY GOSUMDB", parse_go },
+	{ "brew", "brew", "exec brew --repository", "brew --repository", parse_brew },
+};
+
+/* The absolute path of `program` in PATH (owned), or NULL. */
+static char *find_in_path(const char *program)
+{
+	const char *path = getenv("PATH");
+	_cleanup_free_ char *copy = xstrdup(path && path[0] ? path : "/usr/local/bin:/usr/bin:/bin");
+	char *save = NULL;
+
+	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+		char *full = xasprintf("%s/%s", dir, program);
+		struct stat st;
+
+		if (dir[0] == '/' && stat(full, &st) == 0 && S_ISREG(st.st_mode) && access(full, X_OK) == 0)
+			return full;
+		free(full);
+	}
+	return NULL;
+}
+
+/* The environment for a query: ours without LD_* and DYLD_* (owned array, borrowed strings). */
+static char **query_environment(void)
+{
+	size_t n = 0;
+	char **env;
+
+	while (environ[n])
+		n++;
+	env = xcalloc(n + 1, sizeof(*env));
+	n = 0;
+	for (char **e = environ; *e; e++)
+		if (strncmp(*e, "LD_", 3) != 0 && strncmp(*e, "DYLD_", 5) != 0)
+			env[n++] = *e;
+	return env;
+}
+
+/*
+ * Start one query in its own sandbox, its output on a pipe.  The directory
+ * of the program, the working directory and HOME are bound read-only after
+ * the private /tmp, so a tool or project that lives under /tmp still sees
+ * its own files.
+ */
+static int query_start(struct query *q, const char *bwrap, const char *cwd)
+{
+	const char *home = getenv("HOME");
+	_cleanup_free_ char *script = xasprintf("echo '%s'\n%s", QUERY_STARTED, q->tool->script);
+	_cleanup_free_ char *program_dir = xstrndup(q->program_path, strrchr(q->program_path, '/') - q->program_path);
+	const char *argv[] = {
+		bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
+		"--ro-bind-try", program_dir, program_dir,
+		"--ro-bind-try", cwd, cwd,
+		"--ro-bind-try", home && home[0] == '/' ? home : "/", home && home[0] == '/' ? home : "/",
+		"--chdir", cwd, "--unshare-all", "--die-with-parent", "--new-session",
+		"--", "/bin/sh", "-c", script, NULL,
+	};
+	_cleanup_free_ char **env = query_environment();
+	int fds[2];
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		int r = -errno;
+
+		close(fds[0]);
+		close(fds[1]);
+		return r;
+	}
+	if (pid == 0) {
+		int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+		if (null_fd < 0 || dup2(null_fd, 0) < 0 || dup2(fds[1], 1) < 0 || dup2(null_fd, 2) < 0)
+			_exit(127);
+		execve(bwrap, (char **)argv, env);
+		_exit(127);
+	}
+	close(fds[1]);
+	q->pid = pid;
+	q->fd = fds[0];
+	q->out = xmalloc(QUERY_MAX_OUTPUT + 1);
+	q->out[0] = '\0';
+	return 0;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Read what is available from a query; close its pipe at EOF or at the output limit. */
+static void query_read(struct query *q)
+{
+	ssize_t k;
+
+	if (q->len == QUERY_MAX_OUTPUT) {
+		char discard;
+
+		k = read(q->fd, &discard, 1);
+		if (k > 0)
+			q->truncated = true;
+	} else {
+		k = read(q->fd, q->out + q->len, QUERY_MAX_OUTPUT - q->len);
+		if (k > 0) {
+			q->len += (size_t)k;
+			q->out[q->len] = '\0';
+			return;
+		}
+	}
+	if (k < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	close(q->fd);
+	q->fd = -1;
+}
+
+/* Collect the output of every started query until EOF or the deadline. */
+static void queries_collect(struct query *qs, size_t n)
+{
+	long long deadline = now_ms() + QUERY_TIMEOUT_MS;
+
+	for (;;) {
+		struct pollfd pfds[ELEMENTSOF(tools)];
+		struct query *owners[ELEMENTSOF(tools)];
+		size_t m = 0;
+		long long left = deadline - now_ms();
+
+		for (size_t i = 0; i < n; i++) {
+			if (qs[i].fd < 0)
+				continue;
+			pfds[m] = (struct pollfd){ .fd = qs[i].fd, .events = POLLIN };
+			owners[m++] = &qs[i];
+		}
+		if (m == 0)
+			break;
+		if (left <= 0) {
+			for (size_t i = 0; i < m; i++) {
+				owners[i]->timed_out = true;
+				close(owners[i]->fd);
+				owners[i]->fd = -1;
+			}
+			break;
+		}
+		if (poll(pfds, m, (int)left) < 0 && errno != EINTR)
+			break;
+		for (size_t i = 0; i < m; i++)
+			if (pfds[i].revents)
+				query_read(owners[i]);
+	}
+
+	/* Reap every query; one that timed out or said too much is killed first. */
+	for (size_t i = 0; i < n; i++) {
+		if (qs[i].pid <= 0)
+			continue;
+		if (qs[i].timed_out || qs[i].truncated)
+			kill(qs[i].pid, SIGKILL);
+		while (waitpid(qs[i].pid, &qs[i].status, 0) < 0 && errno == EINTR)
+			;
+	}
+}
+
+/* Explain why a query gave nothing, or NULL when it succeeded (owned). */
+static char *query_failure(const struct query *q)
+{
+	if (q->timed_out)
+		return xasprintf("'%s' did not finish within %d s", q->tool->shown, QUERY_TIMEOUT_MS / 1000);
+	if (q->truncated)
+		return xasprintf("'%s' printed more than %d KiB", q->tool->shown, QUERY_MAX_OUTPUT / 1024);
+	if (strncmp(q->out, QUERY_STARTED "\n", sizeof(QUERY_STARTED)) != 0)
+		return xstrdup("bwrap could not start the sandbox");
+	if (WIFSIGNALED(q->status))
+		return xasprintf("'%s' was killed by signal %d", q->tool->shown, WTERMSIG(q->status));
+	if (WIFEXITED(q->status) && WEXITSTATUS(q->status) != 0)
+		return xasprintf("'%s' exited with status %d", q->tool->shown, WEXITSTATUS(q->status));
+	return NULL;
+}
+
+/* Add the hosts found for one tool to allowedDomains, checking each like a configured pattern. */
+static int add_hosts(struct fence_config *c, const struct tool *t, struct strv *hosts, struct strv *warnings)
+{
+	int added = 0;
+
+	for (size_t i = 0; i < hosts->n; i++) {
+		_cleanup_free_ char *host = xstrdup(hosts->v[i]);
+		const char *reason = values_check_domain(host);
+
+		if (reason) {
+			_cleanup_free_ char *shown = values_quote(hosts->v[i]);
+
+			strv_pushf(warnings, "%s registry host %s is not a valid domain pattern (%s), ignoring it",
+				   t->name, shown, reason);
+			continue;
+		}
+		if (strv_contains(&c->network.allowed_domains, host))
+			continue;
+		log_debug("allowing %s registry host %s", t->name, host);
+		strv_push(&c->network.allowed_domains, host);
+		added++;
+	}
+	return added;
+}
 
 int registries_resolve(struct fence_config *c, struct strv *warnings)
 {
-	/* TODO: no tool is asked yet, so allowPackageRegistries adds no host. */
-	return 0;
+	struct query qs[ELEMENTSOF(tools)] = { 0 };
+	const struct strv *wanted = &c->network.allow_package_registries;
+	_cleanup_free_ char *bwrap = NULL;
+	char cwd[4096];
+	size_t n = 0;
+	int added = 0;
+
+	if (wanted->n == 0)
+		return 0;
+	if (!getcwd(cwd, sizeof(cwd)))
+		snprintf(cwd, sizeof(cwd), "/");
+
+	/* Start every query at once; the slowest tool bounds the wait, not the sum. */
+	for (size_t i = 0; i < ELEMENTSOF(tools); i++) {
+		struct query *q = &qs[n];
+		int r;
+
+		if (!strv_contains(wanted, tools[i].name))
+			continue;
+		q->tool = &tools[i];
+		q->fd = -1;
+		q->program_path = find_in_path(tools[i].program);
+		if (!q->program_path) {
+			log_debug("%s is not on PATH, so it adds no registry", tools[i].program);
+			continue;
+		}
+		n++;
+		if (!tools[i].script)
+			continue;
+		if (!bwrap)
+			bwrap = find_in_path("bwrap");
+		if (!bwrap) {
+			strv_pushf(warnings, "cannot ask %s for its registry: bwrap is not installed, continuing "
+					     "without its hosts",
+				   tools[i].name);
+			continue;
+		}
+		r = query_start(q, bwrap, cwd);
+		if (r < 0)
+			strv_pushf(warnings, "cannot ask %s for its registry: %s, continuing without its hosts",
+				   tools[i].name, strerror(-r));
+	}
+	queries_collect(qs, n);
+
+	for (size_t i = 0; i < n; i++) {
+		struct query *q = &qs[i];
+		struct strv hosts = { 0 };
+		_cleanup_free_ char *failure = NULL;
+
+		if (!q->tool->script) {
+			cargo_hosts(cwd, &hosts);
+		} else if (q->pid > 0) {
+			failure = query_failure(q);
+			if (failure && !(q->tool->parse == parse_pip && WIFEXITED(q->status) &&
+					 WEXITSTATUS(q->status) == QUERY_EXIT_ABSENT))
+				strv_pushf(warnings, "cannot ask %s for its registry: %s, continuing without its hosts",
+					   q->tool->name, failure);
+			else if (!failure)
+				q->tool->parse(q->out + sizeof(QUERY_STARTED), &hosts);
+		}
+		added += add_hosts(c, q->tool, &hosts, warnings);
+		strv_done(&hosts);
+		free(q->program_path);
+		free(q->out);
+	}
+	return added;
 }

@@ -1,0 +1,222 @@
+#!/usr/bin/env bats
+# Package registry discovery: each tool in allowPackageRegistries is asked,
+# in a sandbox, which registry it uses.  The tools here are small scripts on
+# PATH that print what a configured npm, pip or go would print.
+
+load ../helpers/lib
+bats_require_minimum_version 1.5.0
+
+setup() {
+	fence_tmp_home
+	BIN="$BATS_TEST_TMPDIR/bin"
+	mkdir -p "$BIN"
+	export PATH="$BIN:$PATH"
+}
+
+# Write an executable script named $1 into $BIN with the body on stdin.
+fake_tool() {
+	{ echo '#!/bin/sh'; cat; } >"$BIN/$1"
+	chmod +x "$BIN/$1"
+}
+
+# A project file that allows the registries of the tools given as arguments.
+allow_registries() {
+	local list
+	list=$(printf '"%s",' "$@")
+	printf '{"network": {"allowPackageRegistries": [%s]}}\n' "${list%,}" >fence.json
+}
+
+@test "registries: npm's configured registry host is allowed" {
+	require_userns
+	fake_tool npm <<'EOF2'
+[ "$*" = "config get registry" ] || exit 9
+echo "https://npm.mirror.test:8443/repository/npm/"
+EOF2
+	allow_registries npm
+	run --separate-stderr "$FENCE" config show
+	assert_status 0
+	assert_output_contains '"npm.mirror.test:8443"'
+	[[ "$stderr" != *warning* ]]
+}
+
+@test "registries: the query runs without write access or network" {
+	require_userns
+	# A listener on the host's loopback that the query must not reach.
+	python3 -c '
+import socket, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(8)
+print(s.getsockname()[1], flush=True)
+while True:
+    s.accept()[0].close()
+' >"$BATS_TEST_TMPDIR/port" &
+	LISTENER=$!
+	wait_until 5 test -s "$BATS_TEST_TMPDIR/port"
+	port=$(cat "$BATS_TEST_TMPDIR/port")
+	bash -c "exec 3<>/dev/tcp/127.0.0.1/$port"
+	fake_tool npm <<EOF2
+echo escaped >"$WORK/escaped" 2>/dev/null
+echo escaped >"$HOME/escaped" 2>/dev/null
+if bash -c 'exec 3<>/dev/tcp/127.0.0.1/$port' 2>/dev/null; then
+	echo "https://net-reached.test/"
+else
+	echo "https://net-blocked.test/"
+fi
+EOF2
+	allow_registries npm
+	run "$FENCE" config show
+	kill "$LISTENER"
+	assert_status 0
+	assert_output_contains '"net-blocked.test"'
+	[ ! -e "$WORK/escaped" ]
+	[ ! -e "$HOME/escaped" ]
+}
+
+@test "registries: a tool that is not installed adds nothing and warns nothing" {
+	require_userns
+	mkdir -p "$BATS_TEST_TMPDIR/only-bwrap"
+	ln -s "$(command -v bwrap)" "$BATS_TEST_TMPDIR/only-bwrap/bwrap"
+	allow_registries npm yarn pip go brew cargo
+	run --separate-stderr env PATH="$BATS_TEST_TMPDIR/only-bwrap" "$FENCE" config show
+	assert_status 0
+	refute_output_contains 'allowedDomains'
+	[ -z "$stderr" ] || [[ "$stderr" != *warning* ]]
+}
+
+@test "registries: pip's index and extra indexes replace the built-in one" {
+	require_userns
+	fake_tool python3 <<'EOF2'
+case "$1 $2 $3" in
+"-m pip --version") echo "pip 23.0" ;;
+"-m pip config") echo "global.index-url='https://pypi.mirror.test/simple'"
+	echo "global.extra-index-url='https://extra.test/simple https://user:pw@extra2.test:8080/x'"
+	echo "global.find-links='/opt/wheels'" ;;
+-c*) echo "https://pypi.org/"; echo "files.pythonhosted.org" ;;
+*) exit 9 ;;
+esac
+EOF2
+	allow_registries pip
+	run --separate-stderr "$FENCE" config show
+	assert_status 0
+	assert_output_contains '"pypi.mirror.test"'
+	assert_output_contains '"extra.test"'
+	assert_output_contains '"extra2.test:8080"'
+	refute_output_contains 'pypi.org'
+	refute_output_contains 'wheels'
+}
+
+@test "registries: pip without an index uses its built-in index and file host" {
+	require_userns
+	fake_tool python3 <<'EOF2'
+case "$1 $2 $3" in
+"-m pip --version") echo "pip 23.0" ;;
+"-m pip config") ;;
+-c*) echo "https://index.builtin.test/"; echo "files.builtin.test" ;;
+*) exit 9 ;;
+esac
+EOF2
+	allow_registries pip
+	run --separate-stderr "$FENCE" config show
+	assert_status 0
+	assert_output_contains '"index.builtin.test"'
+	assert_output_contains '"files.builtin.test"'
+}
+
+@test "registries: go's proxies and checksum database" {
+	require_userns
+	fake_tool go <<'EOF2'
+[ "$GOTOOLCHAIN" = local ] || exit 9
+echo "https://goproxy.test,https://second.test|direct"
+echo "sum.golang.test+033de0ae+Ac4zctda0e5eza+HJyk9SxEdh+s3Ux18htTTAD8OuAn8 https://sumdb.mirror.test"
+EOF2
+	allow_registries go
+	run --separate-stderr "$FENCE" config show
+	assert_status 0
+	assert_output_contains '"goproxy.test"'
+	assert_output_contains '"second.test"'
+	assert_output_contains '"sumdb.mirror.test"'
+	refute_output_contains '"direct"'
+}
+
+@test "registries: yarn 1 and yarn 2 are asked different keys" {
+	require_userns
+	fake_tool yarn <<'EOF2'
+case "$*" in
+--version) echo "${FAKE_YARN_VERSION}" ;;
+"config get registry") echo "https://yarn1.test/" ;;
+"config get npmRegistryServer") echo "https://yarn2.test" ;;
+*) exit 9 ;;
+esac
+EOF2
+	allow_registries yarn
+	FAKE_YARN_VERSION=1.22.19 run "$FENCE" config show
+	assert_output_contains '"yarn1.test"'
+	FAKE_YARN_VERSION=4.1.0 run "$FENCE" config show
+	assert_output_contains '"yarn2.test"'
+}
+
+@test "registries: cargo's registries come from its files, never from running it" {
+	fake_tool cargo <<EOF2
+touch "$BATS_TEST_TMPDIR/cargo-ran"
+EOF2
+	export CARGO_HOME="$HOME/cargo"
+	mkdir -p "$CARGO_HOME/registry/index/index.crates.test-1949cf8c6b5b557f" .cargo
+	printf '{"dl": "https://static.crates.test/crates", "api": "https://crates.test"}\n' \
+		>"$CARGO_HOME/registry/index/index.crates.test-1949cf8c6b5b557f/config.json"
+	printf '[registries.corp]\nindex = "sparse+https://cargo.corp.test/index/"\n' >"$CARGO_HOME/config.toml"
+	printf '[source.mirror]\nregistry = "https://mirror.cargo.test/git/index"\n' >.cargo/config.toml
+	allow_registries cargo
+	CARGO_REGISTRIES_OTHER_INDEX=https://env.cargo.test/index run "$FENCE" config show
+	assert_status 0
+	for host in index.crates.test static.crates.test crates.test cargo.corp.test mirror.cargo.test env.cargo.test; do
+		assert_output_contains "\"$host\""
+	done
+	[ ! -e "$BATS_TEST_TMPDIR/cargo-ran" ]
+}
+
+@test "registries: a failing query warns and the run goes on" {
+	require_userns
+	fake_tool npm <<'EOF2'
+exit 2
+EOF2
+	allow_registries npm
+	run --separate-stderr "$FENCE" config show
+	assert_status 0
+	[[ "$stderr" == *"fence: warning: cannot ask npm for its registry: 'npm config get registry' exited with status 2, continuing without its hosts"* ]]
+}
+
+@test "registries: a query that prints too much is cut off" {
+	require_userns
+	fake_tool npm <<'EOF2'
+head -c 200000 /dev/zero | tr '\0' 'x'
+EOF2
+	allow_registries npm
+	run --separate-stderr "$FENCE" config show
+	assert_status 0
+	[[ "$stderr" == *"printed more than 64 KiB"* ]]
+}
+
+@test "registries: a query that hangs is killed after 5 s" {
+	require_userns
+	fake_tool npm <<'EOF2'
+exec sleep 61.5
+EOF2
+	allow_registries npm
+	run --separate-stderr "$FENCE" config show
+	assert_status 0
+	[[ "$stderr" == *"did not finish within 5 s"* ]]
+	! pgrep -u "$(id -u)" -f "sleep 61.5"
+}
+
+@test "registries: an invalid host from a tool is ignored with a warning" {
+	require_userns
+	fake_tool npm <<'EOF2'
+echo "https://single-label/"
+EOF2
+	allow_registries npm
+	run --separate-stderr "$FENCE" config show
+	assert_status 0
+	[[ "$stderr" == *"npm registry host 'single-label' is not a valid domain pattern"* ]]
+	refute_output_contains 'single-label'
+}
