@@ -12,13 +12,14 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "cli/macos-profile.h"
 #include "cli/registries.h"
 #include "policy/fields.h"
 #include "policy/policy.h"
 
 static const char usage[] =
 	"Usage: fence config init [--template NAME] [--print] [-o FILE] [--force]\n"
-	"       fence config show [-s FILE | -t NAME]\n"
+	"       fence config show [-s FILE | -t NAME] [--profile macos]\n"
 	"       fence config validate FILE\n"
 	"\n"
 	"init      write a starting configuration to ~/.config/fence/fence.json\n"
@@ -28,7 +29,8 @@ static const char usage[] =
 	"show      resolve the configuration a run would use (the same search as\n"
 	"          'fence': -t, -s, fence.jsonc/fence.json from the working directory\n"
 	"          up, the user file, the built-in default) and print the merged result\n"
-	"          as JSON on standard output, the chain of files on standard error\n"
+	"          as JSON on standard output, the chain of files on standard error;\n"
+	"          --profile macos prints the macOS Seatbelt profile instead\n"
 	"validate  check one file and everything it extends; exit status 1 when invalid\n";
 
 /* Print warnings collected while loading, one 'fence: warning:' line each. */
@@ -62,9 +64,11 @@ static int config_show(int argc, char **argv)
 	static const struct option options[] = {
 		{ "settings", required_argument, NULL, 's' },
 		{ "template", required_argument, NULL, 't' },
+		{ "profile", required_argument, NULL, 'P' }, /* macOS profile (platform/macos) */
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	bool macos_profile = false;
 	struct config_request req = { 0 };
 	struct config_result res;
 	struct strv warnings = { 0 };
@@ -80,6 +84,13 @@ static int config_show(int argc, char **argv)
 			break;
 		case 't':
 			req.template_name = optarg;
+			break;
+		case 'P':
+			if (strcmp(optarg, "macos") != 0) {
+				msg_error("unknown profile '%s': expected 'macos'", optarg);
+				return FENCE_EXIT_USAGE;
+			}
+			macos_profile = true;
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -102,6 +113,12 @@ static int config_show(int argc, char **argv)
 		return r;
 	for (size_t i = 0; i < res.chain.n; i++)
 		fprintf(stderr, "fence: %s %s\n", i == 0 ? "config:" : "  extends", res.chain.v[i]);
+	if (macos_profile) {
+		/* Registry hosts only change the proxies' filter, not the profile. */
+		r = macos_profile_print(&res.config, stdout);
+		config_result_done(&res);
+		return r;
+	}
 	registries_resolve(&res.config, &warnings);
 	print_warnings(&warnings);
 	strv_done(&warnings);

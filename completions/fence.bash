@@ -43,6 +43,7 @@ _fence_option_value()
 	-t | --template) _fence_add "$(_fence_names templates)" ;;
 	--log-file | -o | --output | -f | --file) _fence_files ;;
 	--extend) _fence_add "$(_fence_names templates)" ;;
+	--profile) _fence_add "macos" ;;
 	--shell)
 		if [[ $_fence_sub == shell ]]; then
 			_fence_add "bash zsh fish"
@@ -101,7 +102,7 @@ _fence()
 		if [[ $COMP_CWORD -eq 2 ]]; then
 			_fence_add "init show validate"
 		else
-			_fence_add "--settings --template --print --output --force --help"
+			_fence_add "--settings --template --print --output --force --profile --help"
 		fi
 		;;
 	import) _fence_add "--claude --srt --file --output --save --extend --no-extend --help" ;;

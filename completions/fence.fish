@@ -75,6 +75,7 @@ complete -c fence -n $sub -s s -l settings -r -F -d 'use a configuration file'
 complete -c fence -n $sub -l print -d 'init: write to standard output'
 complete -c fence -n $sub -s o -l output -r -F -d 'init: write to this file'
 complete -c fence -n $sub -l force -d 'init: replace an existing file'
+complete -c fence -n $sub -l profile -x -a macos -d 'show: print the platform sandbox profile'
 complete -c fence -n $sub -s h -l help -d 'print help'
 
 set -l sub '__fish_seen_subcommand_from import'

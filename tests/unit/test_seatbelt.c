@@ -64,47 +64,32 @@ static void push_all(struct strv *sv, const char *const *items)
 		strv_push(sv, items[i]);
 }
 
-/* Free the lists these tests fill; config_done() would do the same. */
-static void drop_config(struct fence_config *c)
+/* Load tests/data/macos/NAME.json through the real loader. */
+static void load_config(const char *name, struct fence_config *ret)
 {
-	struct strv *lists[] = {
-		&c->network.allowed_domains, &c->network.denied_domains,
-		&c->network.allow_unix_sockets, &c->filesystem.allow_write,
-		&c->filesystem.deny_write, &c->filesystem.deny_read,
-		&c->filesystem.allow_read, &c->filesystem.allow_execute,
-		&c->macos.mach_lookup, &c->macos.mach_register,
-	};
+	_cleanup_free_ char *file = xasprintf("macos/%s.json", name);
+	_cleanup_free_ char *text = golden_read_data(file);
+	_cleanup_free_ char *error = NULL;
+	struct config_result res;
 
-	for (size_t i = 0; i < ELEMENTSOF(lists); i++)
-		strv_done(lists[i]);
+	ck_assert_msg(config_load_string(file, NULL, text, &res, &error) == 0, "%s", error);
+	ck_assert_msg(res.warnings.n == 0, "%s", res.warnings.n ? res.warnings.v[0] : "");
+	*ret = res.config;
+	res.config = (struct fence_config){ 0 };
+	config_result_done(&res);
 }
 
-/* A configuration that sets every field the generator reads. */
-static void every_field_config(struct fence_config *c)
+/* Resolve a built-in template as `fence -t NAME` would. */
+static void load_template(const char *name, struct fence_config *ret)
 {
-	*c = (struct fence_config){ 0 };
-	c->network.allow_local_outbound = TRI_UNSET;
-	push_all(&c->network.allowed_domains, (const char *const[]){ "example.com", "*.example.org", NULL });
-	push_all(&c->network.denied_domains, (const char *const[]){ "bad.example.com", NULL });
-	push_all(&c->network.allow_unix_sockets,
-		 (const char *const[]){ "/var/run/docker.sock", "~/.colima/*.sock", NULL });
-	c->network.allow_local_binding = true;
-	c->network.allow_local_outbound = TRI_TRUE;
-	push_all(&c->filesystem.allow_write,
-		 (const char *const[]){ ".", "/tmp", "~/.cache/**", "build/[a-z]?*/out", "~", NULL });
-	push_all(&c->filesystem.deny_write,
-		 (const char *const[]){ "**/.env", "secrets/", "/etc/hosts", NULL });
-	push_all(&c->filesystem.deny_read,
-		 (const char *const[]){ "~/.ssh/id_*", "~/.aws/**", "/private/var/secret", NULL });
-	push_all(&c->filesystem.allow_read,
-		 (const char *const[]){ "~/.gitconfig", "../shared", "\"quoted\" dir", NULL });
-	push_all(&c->filesystem.allow_execute, (const char *const[]){ "/opt/tools/bin", NULL });
-	c->filesystem.default_deny_read = true;
-	c->filesystem.allow_git_config = true;
-	push_all(&c->macos.mach_lookup,
-		 (const char *const[]){ "com.apple.coreservices.launchservicesd", "org.example.*", NULL });
-	push_all(&c->macos.mach_register, (const char *const[]){ "org.example.agent", NULL });
-	c->allow_pty = true;
+	struct config_request req = { .template_name = name, .cwd = "/Users/ana/project" };
+	_cleanup_free_ char *error = NULL;
+	struct config_result res;
+
+	ck_assert_msg(config_resolve(&req, &res, &error) == 0, "%s: %s", name, error);
+	*ret = res.config;
+	res.config = (struct fence_config){ 0 };
+	config_result_done(&res);
 }
 
 START_TEST(glob_regex_table)
@@ -151,13 +136,34 @@ START_TEST(golden_every_field)
 	struct seatbelt_params p = fixed_params();
 	_cleanup_free_ char *profile = NULL;
 
-	every_field_config(&c);
+	load_config("every-field", &c);
 	p.exec_deny_paths = exec_denials;
 	p.user_temp_dir = "/var/folders/zz/abc123";
 	profile = build(&c, &p);
 	assert_structure(profile);
 	golden_assert("macos/every-field.sb", profile);
-	drop_config(&c);
+	config_done(&c);
+}
+END_TEST
+
+START_TEST(golden_templates)
+{
+	size_t n;
+	const struct template_info *t = config_templates(&n);
+
+	ck_assert_uint_gt(n, 0);
+	for (size_t i = 0; i < n; i++) {
+		struct fence_config c;
+		struct seatbelt_params p = fixed_params();
+		_cleanup_free_ char *golden = xasprintf("macos/template-%s.sb", t[i].name);
+		_cleanup_free_ char *profile = NULL;
+
+		load_template(t[i].name, &c);
+		profile = build(&c, &p);
+		assert_structure(profile);
+		golden_assert(golden, profile);
+		config_done(&c);
+	}
 }
 END_TEST
 
@@ -172,7 +178,7 @@ START_TEST(relaxed_mode_allows_network)
 	ck_assert_ptr_nonnull(strstr(profile, "\n(allow network*)\n"));
 	ck_assert_ptr_null(strstr(profile, "(remote ip \"localhost:50001\")"));
 	assert_structure(profile);
-	drop_config(&c);
+	config_done(&c);
 }
 END_TEST
 
@@ -248,7 +254,7 @@ START_TEST(tmp_paths_get_both_spellings)
 	ck_assert_ptr_nonnull(strstr(profile, "(deny file-read* (regex #\"^/var/db/[^/]*\\.secret$\")"));
 	ck_assert_ptr_nonnull(
 		strstr(profile, "(deny file-read* (regex #\"^/private/var/db/[^/]*\\.secret$\")"));
-	drop_config(&c);
+	config_done(&c);
 }
 END_TEST
 
@@ -294,14 +300,14 @@ START_TEST(denies_follow_allows)
 	struct seatbelt_params p = fixed_params();
 	_cleanup_free_ char *profile = NULL;
 
-	every_field_config(&c);
+	load_config("every-field", &c);
 	profile = build(&c, &p);
 	/* Seatbelt lets the last matching rule decide. */
 	ck_assert(occurs_before(profile, "(allow file-write* (subpath \"/Users/ana/project\"))",
 				"(deny file-write* (regex #\"^/Users/ana/project/(.*/)?\\.env$\")"));
 	ck_assert(occurs_before(profile, "(allow file-read-data (subpath \"/Users/ana\"))",
 				"(deny file-read-data (regex #\"^/Users/ana/\\.aws/.*$\")"));
-	drop_config(&c);
+	config_done(&c);
 }
 END_TEST
 
@@ -318,7 +324,7 @@ START_TEST(strict_deny_read_drops_system_paths)
 	ck_assert_ptr_null(strstr(profile, "(allow file-read*)"));
 	ck_assert_ptr_null(strstr(profile, "(subpath \"/usr\")"));
 	ck_assert_ptr_nonnull(strstr(profile, "(allow file-read-data (subpath \"/Users/ana/project\"))"));
-	drop_config(&c);
+	config_done(&c);
 }
 END_TEST
 
@@ -368,7 +374,7 @@ START_TEST(mach_rules)
 		strstr(profile, "(allow mach-lookup (global-name-regex #\"^com\\.example\\.\"))"));
 	ck_assert_ptr_nonnull(strstr(profile, "\n(allow mach-register)\n"));
 	assert_structure(profile);
-	drop_config(&c);
+	config_done(&c);
 }
 END_TEST
 
@@ -379,14 +385,14 @@ START_TEST(log_tag_on_every_deny)
 	_cleanup_free_ char *profile = NULL;
 	char *line, *save = NULL;
 
-	every_field_config(&c);
+	load_config("every-field", &c);
 	p.exec_deny_paths = exec_denials;
 	profile = build(&c, &p);
 	for (line = strtok_r(profile, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
 		if (strncmp(line, "(deny ", 6) == 0)
 			ck_assert_msg(strstr(line, "(with message \"fence-0123456789abcdef\")"),
 				      "no tag: %s", line);
-	drop_config(&c);
+	config_done(&c);
 }
 END_TEST
 
@@ -415,7 +421,7 @@ START_TEST(bad_params_rejected)
 	strv_push(&c.filesystem.deny_read, "/tmp/new\nline");
 	ck_assert_int_eq(seatbelt_profile_build(&c, &p, &profile), -EINVAL);
 	ck_assert_ptr_null(profile);
-	drop_config(&c);
+	config_done(&c);
 }
 END_TEST
 
@@ -471,6 +477,7 @@ static Suite *seatbelt_suite(void)
 	tcase_add_test(tc, glob_regex_table);
 	tcase_add_test(tc, golden_default_config);
 	tcase_add_test(tc, golden_every_field);
+	tcase_add_test(tc, golden_templates);
 	tcase_add_test(tc, relaxed_mode_allows_network);
 	tcase_add_test(tc, proxy_only_network_by_default);
 	tcase_add_test(tc, local_binding_without_outbound);

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cli/macos-profile.c: the Seatbelt profile of a configuration, printed
+ * for review.
+ *
+ * The profile is the one a run here would get, except for what only a run
+ * knows: its proxies' ports and its log tag.  Those are fixed placeholders,
+ * so two printouts of the same configuration can be diffed.
+ */
+#include "cli/macos-profile.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "platform/macos/sbpl.h"
+#include "platform/macos/seatbelt.h"
+#include "policy/policy.h"
+#include "util/util.h"
+
+/* Placeholders for what each run chooses: the proxies' ports (unless the
+ * configuration fixes them) and the log tag. */
+#define SHOW_HTTP_PORT 3128
+#define SHOW_SOCKS_PORT 1080
+#define SHOW_LOG_TAG "fence-config-show"
+
+int macos_profile_print(const struct fence_config *c, FILE *out)
+{
+	char cwd[PATH_MAX];
+	const char *home = getenv("HOME");
+	_cleanup_free_ char *profile = NULL;
+	_cleanup_free_ char *error = NULL;
+	struct seatbelt_params p = {
+		.tmpdir = "/tmp/fence",
+		.log_tag = SHOW_LOG_TAG,
+		.http_proxy_port = c->network.http_proxy_port ? c->network.http_proxy_port
+							       : SHOW_HTTP_PORT,
+		.socks_proxy_port = c->network.socks_proxy_port ? c->network.socks_proxy_port
+								 : SHOW_SOCKS_PORT,
+	};
+	int r;
+
+	if (!getcwd(cwd, sizeof(cwd))) {
+		msg_error("cannot get the working directory: %s", strerror(errno));
+		return FENCE_EXIT_FAILURE;
+	}
+	if (!home || home[0] != '/') {
+		msg_error("HOME is not set to an absolute path; the profile needs it for '~'");
+		return FENCE_EXIT_FAILURE;
+	}
+	p.home = home;
+	p.cwd = cwd;
+#ifdef __APPLE__
+	/* Seatbelt compares resolved paths, and a Mac has symlinks that the
+	 * /tmp, /var and /etc spellings do not cover. */
+	p.resolve_symlinks = true;
+#endif
+	/* TODO: pass the resolved runtime exec denials (process-exec rules)
+	 * once the command policy resolves them; until then the printed
+	 * profile lists none. */
+
+	r = seatbelt_profile_build(c, &p, &profile);
+	if (r == -EINVAL) {
+		msg_error("cannot build the macOS profile: a path or name contains a control character");
+		return FENCE_EXIT_FAILURE;
+	}
+	if (r < 0) {
+		msg_error("cannot build the macOS profile: %s", strerror(-r));
+		return FENCE_EXIT_FAILURE;
+	}
+	if (sbpl_check(profile, &error) < 0) {
+		msg_error("the generated macOS profile is malformed (a bug in fence): %s", error);
+		return FENCE_EXIT_FAILURE;
+	}
+	fprintf(stderr, "fence: macOS profile for %s; proxy ports and log tag are placeholders\n", cwd);
+	fputs(profile, out);
+	return fflush(out) == 0 ? 0 : FENCE_EXIT_FAILURE;
+}
