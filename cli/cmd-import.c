@@ -324,7 +324,11 @@ static int import_exec(int argc, char **argv)
 
 	for (size_t i = 0; i < result.warnings.n; i++)
 		msg_warning("%s", result.warnings.v[i]);
-	extends = o.no_extend ? NULL : o.extends ? o.extends : o.source == SOURCE_CLAUDE ? "code" : NULL;
+	/* Claude Code rules only narrow or widen an agent's usual setup, so
+	 * they extend the code template; srt settings are a whole policy. */
+	extends = o.extends;
+	if (!extends && !o.no_extend && o.source == SOURCE_CLAUDE)
+		extends = "code";
 	json = import_to_json(&result.config, extends);
 	import_result_done(&result);
 	return import_emit(&o, json);

@@ -3,8 +3,8 @@
  * cli/macos-profile.c: the Seatbelt profile of a configuration, printed
  * for review.
  *
- * The profile is the one a run here would get, except for what only a run
- * knows: its proxies' ports and its log tag.  Those are fixed placeholders,
+ * The profile is the one a run here would get, except for the values that
+ * each run chooses: its proxies' ports and its log tag.  Those are fixed placeholders,
  * so two printouts of the same configuration can be diffed.
  */
 #include "cli/macos-profile.h"

@@ -11,7 +11,7 @@
 
 #include "util/util.h"
 
-/* What the conversion of one file needs at hand. */
+/* State of the conversion of one file. */
 struct importer {
 	const char *name; /* file name for messages */
 	const char *root; /* Claude: where "/path" rules start */
@@ -280,7 +280,7 @@ static bool split_rule(const char *rule, char **ret_tool, char **ret_spec)
 }
 
 /* The command prefix of a Bash rule, or NULL when it cannot be expressed
- * (then *ret_reason says why). */
+ * (then *ret_reason is the reason). */
 static char *bash_prefix(const char *spec, const char **ret_reason)
 {
 	size_t len;

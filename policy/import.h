@@ -25,10 +25,10 @@ struct import_result {
  * `name` names the file in messages.  `root` is the directory that Claude
  * resolves "/path" rules against: the project directory for a project's
  * .claude/settings.json, the home directory for ~/.claude/settings.json.
- * Bash(X) becomes command.allow (allow) or command.deny (deny, ask) with a
- * trailing ":*" or " *" dropped; Read(P) becomes filesystem.denyRead (deny,
- * ask; allow needs nothing); Write(P) and Edit(P) become allowWrite or
- * denyWrite.  Each ask rule warns that it became a deny.
+ * Bash(X) becomes command.allow (allow) or command.deny (deny, ask), with a
+ * trailing ":*" or " *" dropped.  Read(P) becomes filesystem.denyRead (deny,
+ * ask), and a Read allow rule needs nothing.  Write(P) and Edit(P) become
+ * allowWrite or denyWrite.  Each ask rule warns that it became a deny.
  *
  * Returns 0 and fills *ret (which the caller frees with
  * import_result_done), or -EINVAL with *ret_error set to an owned
