@@ -58,6 +58,16 @@ static int resolve_and_report(const struct config_request *req, struct config_re
 	return 0;
 }
 
+/* Report a getopt failure of `action`; returns the usage exit status. */
+static int option_error(int c, const char *action, char **argv)
+{
+	if (c == ':')
+		msg_error("option '%s' requires a value", argv[optind - 1]);
+	else
+		msg_error("unknown option '%s' for 'fence config %s'", argv[optind - 1], action);
+	return FENCE_EXIT_USAGE;
+}
+
 /* 'fence config show': the chain on stderr, the merged config on stdout. */
 static int config_show(int argc, char **argv)
 {
@@ -95,12 +105,8 @@ static int config_show(int argc, char **argv)
 		case 'h':
 			fputs(usage, stdout);
 			return 0;
-		case ':':
-			msg_error("option '%s' requires a value", argv[optind - 1]);
-			return FENCE_EXIT_USAGE;
 		default:
-			msg_error("unknown option '%s' for 'fence config show'", argv[optind - 1]);
-			return FENCE_EXIT_USAGE;
+			return option_error(c, "show", argv);
 		}
 	}
 	if (optind < argc) {
@@ -271,12 +277,8 @@ static int config_init(int argc, char **argv)
 		case 'h':
 			fputs(usage, stdout);
 			return 0;
-		case ':':
-			msg_error("option '%s' requires a value", argv[optind - 1]);
-			return FENCE_EXIT_USAGE;
 		default:
-			msg_error("unknown option '%s' for 'fence config init'", argv[optind - 1]);
-			return FENCE_EXIT_USAGE;
+			return option_error(c, "init", argv);
 		}
 	}
 	if (optind < argc) {

@@ -564,7 +564,7 @@ static void queries_collect(struct query *qs, size_t n)
 static char *query_failure(const struct query *q)
 {
 	if (q->timed_out)
-		return xasprintf("'%s' did not finish within %d s", q->tool->shown, QUERY_TIMEOUT_MS / 1000);
+		return xasprintf("'%s' timed out after %d s", q->tool->shown, QUERY_TIMEOUT_MS / 1000);
 	if (q->truncated)
 		return xasprintf("'%s' printed more than %d KiB", q->tool->shown, QUERY_MAX_OUTPUT / 1024);
 	if (strncmp(q->out, QUERY_STARTED "\n", sizeof(QUERY_STARTED)) != 0)

@@ -140,7 +140,7 @@ static bool is_regular(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* The user file candidates, in order (§ sources, step 4). */
+/* The user file candidates, in search order. */
 static void user_candidates(struct strv *out)
 {
 	const char *xdg = getenv("XDG_CONFIG_HOME");
@@ -163,7 +163,7 @@ static void user_candidates(struct strv *out)
 	}
 }
 
-/* Whether a text holds nothing but blanks and comments. */
+/* Whether a text contains nothing but blanks and comments. */
 static bool text_is_empty(const struct source *s)
 {
 	struct jsonc_value *v = NULL;
@@ -209,20 +209,8 @@ static const struct jsonc_value *find_extends(const struct jsonc_value *root)
 	return found;
 }
 
-/* Fail at the `extends` value of the file `name`. */
-__attribute__((format(printf, 4, 5))) static int extends_fail(struct loader *ld, const char *name,
-							       const struct jsonc_value *at, const char *fmt, ...)
-{
-	_cleanup_free_ char *msg = NULL;
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	*ld->error = xasprintf("%s:%u:%u: %s", name, at->line, at->column, msg);
-	return -EINVAL;
-}
+/* Fail at the `extends` value of the file `name`; returns -EINVAL. */
+#define extends_fail(ld, name, at, ...) ((*(ld)->error = fields_message((name), (at), __VA_ARGS__)), -EINVAL)
 
 /* Resolve the `extends` value `target` of the file `from` into a source. */
 static int resolve_extends(struct loader *ld, const struct source *from, const struct jsonc_value *at,

@@ -92,13 +92,13 @@ static const struct config_field fields[] = {
 	{ "devices.allow", FIELD_STRINGS, C(devices.allow), .check = values_check_device,
 	  .description = "Extra device nodes under /dev/ for minimal mode." },
 
-	{ "command", FIELD_OBJECT, .description = "Commands refused before and while they run." },
+	{ "command", FIELD_OBJECT, .description = "Commands rejected before and while they run." },
 	{ "command.deny", FIELD_STRINGS, C(command.deny), .check = values_check_nonempty,
-	  .description = "Command prefixes to refuse, such as 'git push'." },
+	  .description = "Command prefixes to reject, such as 'git push'." },
 	{ "command.allow", FIELD_STRINGS, C(command.allow), .check = values_check_nonempty,
 	  .description = "Command prefixes allowed despite a deny rule." },
 	{ "command.useDefaults", FIELD_TRISTATE, C(command.use_defaults),
-	  .description = "Also refuse fence's default list (shutdown, mkfs, ...); null means true." },
+	  .description = "Also reject fence's default list (shutdown, mkfs, ...); null means true." },
 	{ "command.runtimeExecPolicy", FIELD_ENUM, C(command.runtime_exec_policy), exec_policies,
 	  .description = "'path' (default) masks denied programs; 'argv' checks every exec's arguments." },
 	{ "command.acceptSharedBinaryCannotRuntimeDeny", FIELD_STRINGS,
@@ -113,7 +113,7 @@ static const struct config_field fields[] = {
 	{ "ssh.allowedCommands", FIELD_STRINGS, C(ssh.allowed_commands), .check = values_check_nonempty,
 	  .description = "Remote command prefixes that are allowed." },
 	{ "ssh.deniedCommands", FIELD_STRINGS, C(ssh.denied_commands), .check = values_check_nonempty,
-	  .description = "Remote command prefixes that are refused." },
+	  .description = "Remote command prefixes that are rejected." },
 	{ "ssh.allowAllCommands", FIELD_BOOL, C(ssh.allow_all_commands),
 	  .description = "Allow every remote command not denied." },
 	{ "ssh.inheritDeny", FIELD_BOOL, C(ssh.inherit_deny),
@@ -178,9 +178,7 @@ struct reader {
 	char **error;
 };
 
-/* Set the reader's error at a value's position; returns -EINVAL. */
-__attribute__((format(printf, 3, 4))) static int reader_fail(struct reader *rd, const struct jsonc_value *at,
-							      const char *fmt, ...)
+char *fields_message(const char *name, const struct jsonc_value *at, const char *fmt, ...)
 {
 	_cleanup_free_ char *msg = NULL;
 	va_list ap;
@@ -189,9 +187,11 @@ __attribute__((format(printf, 3, 4))) static int reader_fail(struct reader *rd, 
 	if (vasprintf(&msg, fmt, ap) < 0)
 		abort();
 	va_end(ap);
-	*rd->error = xasprintf("%s:%u:%u: %s", rd->name, at->line, at->column, msg);
-	return -EINVAL;
+	return xasprintf("%s:%u:%u: %s", name, at->line, at->column, msg);
 }
+
+/* Set the reader's error at a value's position; returns -EINVAL. */
+#define reader_fail(rd, at, ...) ((*(rd)->error = fields_message((rd)->name, (at), __VA_ARGS__)), -EINVAL)
 
 /* What a field of this kind must be, for "must be ..." messages. */
 static char *field_expectation(const struct config_field *f)
@@ -208,7 +208,7 @@ static char *field_expectation(const struct config_field *f)
 	case FIELD_INT: return xasprintf("an integer from %lld to %lld", f->min, f->max);
 	case FIELD_ENUM: {
 		struct strv sv = { 0 };
-		char *s;
+		_cleanup_free_ char *s = NULL;
 
 		for (size_t i = 0; f->values[i]; i++)
 			strv_pushf(&sv, "'%s'", f->values[i]);

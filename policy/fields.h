@@ -57,7 +57,11 @@ const struct config_field *fields_find(const char *path);
 int fields_parse(const struct jsonc_value *root, const char *name, struct fence_config *c,
 		 char **ret_extends, struct strv *warnings, char **ret_error);
 
-/* fields_merge: merge `child` on top of `base`, in place (§ merge rules). */
+/* fields_message: "NAME:LINE:COLUMN: message" at the position of `at` (owned). */
+char *fields_message(const char *name, const struct jsonc_value *at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* fields_merge: merge `child` on top of `base`, in place, with the rule of each field kind. */
 void fields_merge(struct fence_config *base, const struct fence_config *child);
 
 /* fields_done: free every field of *c and zero it. */

@@ -435,7 +435,7 @@ static int parse_object(struct parser *p, struct jsonc_value *v)
 		if (r < 0)
 			return r;
 		if (peek(p) != ':')
-			return fail(p, "expected ':' after key '%.40s', found %s", key, describe_here(p, buf));
+			return fail(p, "expected ':' after the key, found %s", describe_here(p, buf));
 		advance(p);
 		r = parse_value(p, m);
 		if (r < 0)

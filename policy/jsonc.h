@@ -46,7 +46,7 @@ struct jsonc_error {
  * jsonc_parse: parse `len` bytes of JSONC (JSON plus // and block comments
  * and trailing commas; a leading UTF-8 byte order mark is skipped).
  *
- * Returns 1 and sets *ret to an owned tree, 0 when the text holds only
+ * Returns 1 and sets *ret to an owned tree, 0 when the text contains only
  * blanks and comments (*ret is NULL), or -EINVAL and fills *ret_error.
  * Nesting deeper than 64 levels is an error, so hostile input cannot
  * exhaust the stack.  Repeated object keys are all kept, in order.

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "policy/domain.h"
 #include "policy/values.h"
 
 const char *values_check_nonempty(char *s)
@@ -80,9 +81,30 @@ static const char *check_host_labels(const char *h, size_t len)
 	return NULL;
 }
 
+/*
+ * Parse an accepted pattern with the network filter's own parser too, so a
+ * configuration that loads can never fail later when the proxy compiles
+ * it.  The reason is kept in a per-thread buffer, as the checks return
+ * static text.
+ */
+static const char *check_with_filter(const char *s)
+{
+	static __thread char reason[160];
+	struct domain_pattern p;
+	char *error = NULL;
+
+	if (domain_pattern_parse(s, &p, &error) == 0) {
+		domain_pattern_done(&p);
+		return NULL;
+	}
+	snprintf(reason, sizeof(reason), "%s", error ? error : "rejected by the network filter");
+	free(error);
+	return reason;
+}
+
 const char *values_check_domain(char *s)
 {
-	const char *colon;
+	const char *colon, *reason;
 	size_t host_len;
 
 	if (!s[0])
@@ -119,7 +141,8 @@ const char *values_check_domain(char *s)
 		memmove(s + host_len - 1, s + host_len, strlen(s + host_len) + 1);
 		host_len--;
 	}
-	return check_host_labels(s, host_len);
+	reason = check_host_labels(s, host_len);
+	return reason ? reason : check_with_filter(s);
 }
 
 const char *values_check_ssh_host(char *s)

@@ -205,7 +205,7 @@ EOF2
 	allow_registries npm
 	run --separate-stderr "$FENCE" config show
 	assert_status 0
-	[[ "$stderr" == *"did not finish within 5 s"* ]]
+	[[ "$stderr" == *"timed out after 5 s"* ]]
 	! pgrep -u "$(id -u)" -f "sleep 61.5"
 }
 

@@ -884,6 +884,28 @@ START_TEST(committed_schema_matches_the_table)
 }
 END_TEST
 
+START_TEST(reference_documents_every_field)
+{
+	_cleanup_free_ char *path = xasprintf("%s/docs/configuration.md", getenv("FENCE_SRC") ? getenv("FENCE_SRC") : ".");
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	static char doc[1 << 17];
+	size_t n;
+	const struct config_field *fields = fields_table(&n);
+	size_t k;
+
+	ck_assert_msg(f, "cannot open %s", path);
+	k = fread(doc, 1, sizeof(doc) - 1, f);
+	doc[k] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		const char *dot = strchr(fields[i].path, '.');
+		/* Fields are documented by their name within their section: `allowWrite`, `mach.lookup`. */
+		_cleanup_free_ char *name = xasprintf("`%s`", dot ? dot + 1 : fields[i].path);
+
+		ck_assert_msg(strstr(doc, name), "docs/configuration.md does not document %s", fields[i].path);
+	}
+}
+END_TEST
+
 START_TEST(suggest_uses_case_insensitive_distance_two)
 {
 	static const char *const names[] = { "allowWrite", "denyWrite", "allowRead" };
@@ -954,6 +976,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, default_serializes_as_empty_object);
 	tcase_add_test(tc, schema_lists_every_field);
 	tcase_add_test(tc, committed_schema_matches_the_table);
+	tcase_add_test(tc, reference_documents_every_field);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -119,7 +119,7 @@ static const struct {
 } bad[] = {
 	{ "{\"a\": 1\n \"b\": 2}", 1, 8, "expected ',' or '}'" },
 	{ "[1 2]", 1, 3, "expected ',' or ']'" },
-	{ "{\"a\" 1}", 1, 6, "expected ':' after key 'a', found '1'" },
+	{ "{\"a\" 1}", 1, 6, "expected ':' after the key, found '1'" },
 	{ "{a: 1}", 1, 2, "expected a quoted key or '}', found 'a'" },
 	{ "{\"a\": }", 1, 7, "expected a value, found '}'" },
 	{ "[,]", 1, 2, "expected a value, found ','" },
