@@ -105,6 +105,7 @@ struct planner {
 	struct strv read_roots; /* sandbox paths visible under defaultDenyRead */
 	struct strv tmp_binds; /* paths below /tmp bound back after --tmpfs /tmp */
 	struct strv allow_read, allow_exec; /* canonical */
+	struct strv allow_lexical; /* both lists before symlink resolution */
 	struct strv unix_allowed; /* canonical allowUnixSockets */
 	struct late_mount *late;
 	size_t n_late;
@@ -329,6 +330,28 @@ static void base_allowed(struct planner *pl, const char *path)
 	push_unique(&pl->read_roots, path);
 }
 
+/*
+ * Step 3 under defaultDenyRead: recreate an allow-list entry that is itself
+ * a symlink, such as /lib64 -> usr/lib64, so that paths through it (the
+ * dynamic loader's, for one) keep working on the otherwise empty root.
+ */
+static void base_allowed_symlink(struct planner *pl, const char *lexical)
+{
+	char target[PATH_MAX];
+	struct stat st;
+	ssize_t n;
+
+	if (under_any(lexical, &pl->read_roots) || fspath_under(lexical, "/tmp") ||
+	    lstat(lexical, &st) < 0 || !S_ISLNK(st.st_mode))
+		return;
+	n = readlink(lexical, target, sizeof(target) - 1);
+	if (n <= 0)
+		return;
+	target[n] = '\0';
+	args(pl, "--symlink", target, lexical);
+	push_unique(&pl->read_roots, lexical);
+}
+
 static bool wsl_interop(const struct planner *pl)
 {
 	if (pl->fs->wsl_interop != TRI_UNSET)
@@ -370,6 +393,8 @@ static void plan_base(struct planner *pl)
 		base_allowed(pl, pl->allow_read.v[i]);
 	for (size_t i = 0; i < pl->allow_exec.n; i++)
 		base_allowed(pl, pl->allow_exec.v[i]);
+	for (size_t i = 0; i < pl->allow_lexical.n; i++)
+		base_allowed_symlink(pl, pl->allow_lexical.v[i]);
 	if (wsl_interop(pl) && access("/init", F_OK) == 0)
 		base_allowed(pl, "/init");
 }
@@ -429,6 +454,9 @@ static void plan_proc_tmp(struct planner *pl)
 			continue;
 		args(pl, "--ro-bind", real, p);
 	}
+	/* bwrap must be able to chdir into cwd even when its contents stay hidden. */
+	if (pl->deny_read && !is_visible(pl, pl->req->cwd))
+		args(pl, "--dir", pl->req->cwd, NULL);
 }
 
 /*
@@ -970,11 +998,12 @@ static int resolve_inputs(struct planner *pl)
 	r = prepare_fence_dir(pl);
 	if (r < 0)
 		return r;
-	r = resolve_list(pl, &pl->fs->allow_read, "filesystem.allowRead", &pl->allow_read, NULL);
+	r = resolve_list(pl, &pl->fs->allow_read, "filesystem.allowRead", &pl->allow_read,
+			 &pl->allow_lexical);
 	if (r < 0)
 		return r;
 	r = resolve_list(pl, &pl->fs->allow_execute, "filesystem.allowExecute", &pl->allow_exec,
-			 NULL);
+			 &pl->allow_lexical);
 	if (r < 0)
 		return r;
 	r = resolve_list(pl, &c->network.allow_unix_sockets, "network.allowUnixSockets",
@@ -994,6 +1023,7 @@ static void planner_done(struct planner *pl)
 	strv_done(&pl->tmp_binds);
 	strv_done(&pl->allow_read);
 	strv_done(&pl->allow_exec);
+	strv_done(&pl->allow_lexical);
 	strv_done(&pl->unix_allowed);
 	for (size_t i = 0; i < pl->n_late; i++)
 		free(pl->late[i].path);
