@@ -13,8 +13,8 @@
  *   writable   --bind P P for allowWrite and the default write paths
  *   late       masks and read-only binds: denyRead, dangerous paths,
  *              denyWrite, runtime exec masks, placeholders, sockets
- *   extra      allowed sockets bound back, the fresh XDG_RUNTIME_DIR and
- *              the caller's binds
+ *   extra      allowed sockets bound back, the fresh XDG_RUNTIME_DIR, the
+ *              caller's binds, then --remount-ro of each masked directory
  *
  * bwrap applies the operations in order and each one covers what earlier
  * ones put at the same place, so a later entry always wins: denyRead beats
@@ -109,6 +109,7 @@ struct planner {
 	struct strv unix_allowed; /* canonical allowUnixSockets */
 	struct late_mount *late;
 	size_t n_late;
+	struct strv remount_read_only; /* masked directories, made read-only at the end */
 	struct fspath_budget glob_budget;
 	char *error; /* owned; the message mountplan_build returns */
 };
@@ -258,7 +259,10 @@ static int prepare_fence_dir(struct planner *pl)
 		pl->error = xasprintf("cannot create '%s': %s", pl->fence_dir, strerror(errno));
 		return r;
 	}
-	/* Someone else may have made it first in a shared /tmp: trust only our own private one. */
+	/* Someone else may have made it first in a shared /tmp: trust only our own directory. */
+	if (lstat(pl->fence_dir, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
+	    (st.st_mode & 077))
+		chmod(pl->fence_dir, 0700);
 	if (lstat(pl->fence_dir, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
 	    (st.st_mode & 077)) {
 		pl->error = xasprintf("'%s' is not a private directory owned by this user",
@@ -882,7 +886,7 @@ static void plan_late(struct planner *pl)
 		switch (e->kind) {
 		case LATE_MASK_DIR:
 			args(pl, "--tmpfs", e->path, NULL);
-			args(pl, "--remount-ro", e->path, NULL);
+			strv_push(&pl->remount_read_only, e->path);
 			break;
 		case LATE_MASK_FILE:
 			args(pl, "--ro-bind", e->source, e->path);
@@ -932,6 +936,10 @@ static void plan_extra(struct planner *pl)
 	for (size_t i = 0; i < req->n_binds; i++)
 		args(pl, req->binds[i].writable ? "--bind" : "--ro-bind", req->binds[i].src,
 		     req->binds[i].dst);
+
+	/* Last, so that the binds above could still create their mount points in the masks. */
+	for (size_t i = 0; i < pl->remount_read_only.n; i++)
+		args(pl, "--remount-ro", pl->remount_read_only.v[i], NULL);
 }
 
 static void push_existing(struct strv *sv, const char *path)
@@ -1025,6 +1033,7 @@ static void planner_done(struct planner *pl)
 	strv_done(&pl->allow_exec);
 	strv_done(&pl->allow_lexical);
 	strv_done(&pl->unix_allowed);
+	strv_done(&pl->remount_read_only);
 	for (size_t i = 0; i < pl->n_late; i++)
 		free(pl->late[i].path);
 	free(pl->late);

@@ -563,10 +563,11 @@ START_TEST(sockets_are_masked_and_runtime_dir_is_replaced)
 	set_env("XDG_RUNTIME_DIR=@/rt", NULL);
 	F.req.runtime_dir = "/tmp/fence/run";
 	plan_ok();
-	EXPECT_ARGS(BASE_NORMAL, "--tmpfs", "@/rt", "--remount-ro", "@/rt",
+	EXPECT_ARGS(BASE_NORMAL, "--tmpfs", "@/rt",
 		    "--ro-bind", "/dev/null", "@/home/agent.sock",
 		    "--ro-bind", "/dev/null", "@/proj/app.sock",
-		    "--perms", "0700", "--dir", "/tmp/fence/run");
+		    "--perms", "0700", "--dir", "/tmp/fence/run",
+		    "--remount-ro", "@/rt");
 }
 END_TEST
 
@@ -585,8 +586,8 @@ START_TEST(allowed_sockets_stay_reachable)
 	}
 	plan_ok();
 	/* The home socket is simply not masked; the one in the hidden runtime dir is bound back. */
-	EXPECT_ARGS(BASE_NORMAL, "--tmpfs", "@/rt", "--remount-ro", "@/rt",
-		    "--bind", "@/rt/bus", "@/rt/bus");
+	EXPECT_ARGS(BASE_NORMAL, "--tmpfs", "@/rt", "--bind", "@/rt/bus", "@/rt/bus",
+		    "--remount-ro", "@/rt");
 	ck_assert(has(&F.plan.landlock_unix, "@/rt/bus"));
 }
 END_TEST
@@ -621,10 +622,11 @@ START_TEST(tmux_tmpdir_and_env_named_sockets_are_masked)
 		"SSH_AUTH_SOCK=@/var/agent",
 		"DBUS_SESSION_BUS_ADDRESS=unix:path=@/var/bus,guid=1;unix:abstract=/x", NULL);
 	plan_ok();
-	EXPECT_ARGS(BASE_NORMAL, "--tmpfs", tmux_masked, "--remount-ro", tmux_masked,
+	EXPECT_ARGS(BASE_NORMAL, "--tmpfs", tmux_masked,
 		    "--ro-bind", "/dev/null", "@/var/agent",
 		    "--ro-bind", "/dev/null", "@/var/bus",
-		    "--ro-bind", "/dev/null", "@/var/docker.sock");
+		    "--ro-bind", "/dev/null", "@/var/docker.sock",
+		    "--remount-ro", tmux_masked);
 }
 END_TEST
 

@@ -1,0 +1,217 @@
+#!/usr/bin/env bats
+# Dangerous paths stay read-only whatever the config says: shell startup
+# files, editor and agent configuration, git hooks and git config.  Each
+# test checks the host file after the run, not only the exit status.
+
+load ../helpers/lib
+load ../helpers/fs
+
+DANGEROUS_FILES=".gitconfig .gitmodules .bashrc .bash_profile .zshrc .zprofile .profile .ripgreprc .mcp.json"
+
+setup() {
+	require_userns
+	fence_sandbox_home
+}
+
+teardown() {
+	local pid
+	for pid in ${BG_PIDS:-}; do
+		kill "$pid" 2>/dev/null || true
+	done
+	fence_sandbox_home_cleanup
+}
+
+# Inside the sandbox: try to append to, remove and rename each file named
+# in $1 below directory $2; print one line per attempt that succeeded.
+try_modify() {
+	local names=$1 dir=$2
+	fence_sh "for f in $names; do
+		echo new >>'$dir'/\$f 2>/dev/null && echo \"APPENDED \$f\"
+		rm -f '$dir'/\$f 2>/dev/null && echo \"REMOVED \$f\"
+		mv '$dir'/\$f '$dir'/\$f.moved 2>/dev/null && echo \"RENAMED \$f\"
+	done; true"
+}
+
+# Create each file named in $1 below $2 with the content "old".
+make_files() {
+	local f
+	for f in $1; do
+		echo old >"$2/$f"
+	done
+}
+
+# Fail unless each file named in $1 below $2 still reads "old".
+assert_files_unchanged() {
+	local f
+	for f in $1; do
+		assert_file_content "$2/$f" old
+	done
+}
+
+@test "dangerous: startup files in cwd stay read-only under allowWrite '.'" {
+	make_files "$DANGEROUS_FILES" "$WORK"
+	fence_config '{"filesystem": {"allowWrite": ["."]}}'
+	try_modify "$DANGEROUS_FILES" "$WORK"
+	assert_status 0
+	refute_output_contains APPENDED
+	refute_output_contains REMOVED
+	refute_output_contains RENAMED
+	assert_files_unchanged "$DANGEROUS_FILES" "$WORK"
+}
+
+@test "dangerous: startup files in home stay read-only under allowWrite '~'" {
+	make_files "$DANGEROUS_FILES" "$HOME"
+	fence_config '{"filesystem": {"allowWrite": ["~"]}}'
+	try_modify "$DANGEROUS_FILES" "$HOME"
+	assert_status 0
+	refute_output_contains APPENDED
+	refute_output_contains REMOVED
+	refute_output_contains RENAMED
+	assert_files_unchanged "$DANGEROUS_FILES" "$HOME"
+	fence_sh 'echo ok >"$HOME/notes" && cat "$HOME/notes"'
+	assert_status 0
+}
+
+@test "dangerous: startup files deep below a writable directory stay read-only" {
+	mkdir -p "$WORK/a/b/c/d"
+	make_files ".bashrc .mcp.json" "$WORK/a/b/c/d"
+	fence_config '{"filesystem": {"allowWrite": ["."]}}'
+	try_modify ".bashrc .mcp.json" "$WORK/a/b/c/d"
+	refute_output_contains APPENDED
+	assert_files_unchanged ".bashrc .mcp.json" "$WORK/a/b/c/d"
+}
+
+@test "dangerous: a file allowed by name stays read-only" {
+	make_files ".zshrc" "$HOME"
+	fence_config '{"filesystem": {"allowWrite": ["~/.zshrc"]}}'
+	try_modify ".zshrc" "$HOME"
+	refute_output_contains APPENDED
+	assert_files_unchanged ".zshrc" "$HOME"
+}
+
+@test "dangerous: existing editor directories stay read-only" {
+	for d in "$WORK" "$HOME"; do
+		mkdir -p "$d/.vscode" "$d/.idea"
+		echo old >"$d/.vscode/settings.json"
+	done
+	for allow in '"."' '"~"'; do
+		fence_config "{\"filesystem\": {\"allowWrite\": [$allow]}}"
+		fence_sh 'for d in "$PWD" "$HOME"; do
+			echo new >"$d/.vscode/settings.json" && echo "WROTE $d"
+			touch "$d/.vscode/tasks.json" "$d/.idea/workspace.xml" && echo "CREATED $d"
+			rm -rf "$d/.vscode" && echo "REMOVED $d"
+		done 2>/dev/null; true'
+		refute_output_contains WROTE
+		refute_output_contains CREATED
+		refute_output_contains REMOVED
+		assert_file_content "$WORK/.vscode/settings.json" old
+		assert_file_content "$HOME/.vscode/settings.json" old
+		[ ! -e "$WORK/.vscode/tasks.json" ]
+		[ ! -e "$HOME/.idea/workspace.xml" ]
+	done
+}
+
+@test "dangerous: missing editor directories cannot be created, placeholders go away" {
+	fence_config '{"filesystem": {"allowWrite": ["."]}}'
+	fence_sh 'mkdir -p .vscode && echo x >.vscode/settings.json && echo CREATED; ls -d .idea .vscode'
+	refute_output_contains CREATED
+	[ ! -e "$WORK/.vscode" ]
+	[ ! -e "$WORK/.idea" ]
+}
+
+@test "dangerous: git hooks and config stay read-only at any depth" {
+	for repo in "$WORK" "$WORK/vendor/lib/sub"; do
+		mkdir -p "$repo/.git/hooks"
+		echo old >"$repo/.git/config"
+	done
+	fence_config '{"filesystem": {"allowWrite": ["."]}}'
+	fence_sh 'for r in . vendor/lib/sub; do
+		printf "#!/bin/sh\n" >"$r/.git/hooks/pre-commit" && echo "HOOK $r"
+		echo "[core] fsmonitor = evil" >>"$r/.git/config" && echo "CONFIG $r"
+		mv "$r/.git/hooks" "$r/.git/hooks.old" && echo "MOVED $r"
+	done 2>/dev/null; true'
+	refute_output_contains HOOK
+	refute_output_contains CONFIG
+	refute_output_contains MOVED
+	[ ! -e "$WORK/.git/hooks/pre-commit" ]
+	assert_file_content "$WORK/.git/config" old
+	assert_file_content "$WORK/vendor/lib/sub/.git/config" old
+}
+
+@test "dangerous: allowGitConfig makes config writable but not hooks" {
+	mkdir -p "$WORK/.git/hooks"
+	echo old >"$WORK/.git/config"
+	fence_config '{"filesystem": {"allowWrite": ["."], "allowGitConfig": true}}'
+	fence_sh 'echo new >>.git/config && echo CONFIG; touch .git/hooks/post-checkout && echo HOOK; true'
+	assert_output_contains CONFIG
+	refute_output_contains HOOK
+	[ "$(tail -1 "$WORK/.git/config")" = new ]
+	[ ! -e "$WORK/.git/hooks/post-checkout" ]
+}
+
+@test "dangerous: missing .git/hooks cannot be created" {
+	mkdir -p "$WORK/.git"
+	echo old >"$WORK/.git/config"
+	fence_config '{"filesystem": {"allowWrite": ["."]}}'
+	fence_sh 'mkdir -p .git/hooks; printf "#!/bin/sh\n" >.git/hooks/pre-commit && echo HOOK; true'
+	refute_output_contains HOOK
+	[ ! -e "$WORK/.git/hooks" ]
+}
+
+@test "dangerous: hooks of a worktree's repository stay read-only" {
+	command -v git >/dev/null || skip "git is not installed"
+	git init -q "$FENCE_TEST_ROOT/repo"
+	git -C "$FENCE_TEST_ROOT/repo" -c user.name=t -c user.email=t@example.com \
+		commit -q --allow-empty -m init
+	git -C "$FENCE_TEST_ROOT/repo" worktree add -q "$FENCE_TEST_ROOT/wt"
+	cd "$FENCE_TEST_ROOT/wt"
+	fence_config '{"filesystem": {"allowWrite": [".", "../repo"]}}'
+	fence_sh 'printf "#!/bin/sh\n" >../repo/.git/hooks/pre-commit && echo HOOK; echo x >../repo/note && echo NOTE; true'
+	refute_output_contains HOOK
+	assert_output_contains NOTE
+	[ ! -e "$FENCE_TEST_ROOT/repo/.git/hooks/pre-commit" ]
+}
+
+@test "dangerous: denyRead beats dangerous-path protection" {
+	echo secret >"$WORK/.bashrc"
+	fence_config '{"filesystem": {"allowWrite": ["."], "denyRead": [".bashrc"]}}'
+	fence_sh 'cat .bashrc; echo x >>.bashrc'
+	assert_failure
+	refute_output_contains secret
+	assert_file_content "$WORK/.bashrc" secret
+}
+
+@test "dangerous: placeholders of a killed run are removed by the next run" {
+	fence_config '{"filesystem": {"allowWrite": ["."]}}'
+	"$FENCE" -s "$CFG" -- sh -c 'touch started; exec sleep 60' 3>&- &
+	local pid=$!
+	BG_PIDS=$pid
+	wait_until 10 test -e "$WORK/started"
+	[ -d "$WORK/.vscode" ]
+	kill -KILL "$pid"
+	wait "$pid" || true
+	[ -d "$WORK/.vscode" ]
+	fence_sh 'true'
+	assert_status 0
+	[ ! -e "$WORK/.vscode" ]
+	[ ! -e "$WORK/.idea" ]
+}
+
+@test "dangerous: a placeholder stays while another run uses it" {
+	fence_config '{"filesystem": {"allowWrite": ["."]}}'
+	"$FENCE" -s "$CFG" -- sh -c 'touch started
+		while [ ! -e go ]; do sleep 0.05; done
+		touch .vscode/late && echo LATE-WRITE' >"$FENCE_TEST_ROOT/first.out" 2>&1 3>&- &
+	local pid=$!
+	BG_PIDS=$pid
+	wait_until 10 test -e "$WORK/started"
+	fence_sh 'true'
+	assert_status 0
+	[ -d "$WORK/.vscode" ]
+	touch "$WORK/go"
+	wait "$pid" || true
+	BG_PIDS=
+	run cat "$FENCE_TEST_ROOT/first.out"
+	refute_output_contains LATE-WRITE
+	[ ! -e "$WORK/.vscode" ]
+}
