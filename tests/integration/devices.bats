@@ -17,6 +17,7 @@ setup() {
 }
 
 teardown() {
+	[ -z "${SERVER:-}" ] || kill "$SERVER" 2>/dev/null || true
 	fence_sandbox_home_cleanup
 }
 
@@ -64,11 +65,20 @@ teardown() {
 }
 
 @test "devices: a host-mode socket under /dev is masked" {
-	[ -S /dev/log ] || skip "no socket under /dev on this host"
-	cp "$FENCE_BUILD/tests/helpers/try-connect" "$HOME/try-connect"
+	[ -d /dev/shm ] && [ -w /dev/shm ] || skip "no writable /dev/shm on this host"
+	local sock="/dev/shm/fence-test-$$-$BATS_TEST_NUMBER.sock"
+	mkdir -p "$HOME/bin"
+	cp "$FENCE_BUILD/tests/helpers/try-connect" "$FENCE_BUILD/tests/helpers/listen-unix" "$HOME/bin/"
+	"$HOME/bin/listen-unix" "$sock" 3>&- &
+	SERVER=$!
+	wait_until 10 test -S "$sock"
+	run "$HOME/bin/try-connect" "$sock"
+	[ "$output" = connected ]
 	fence_config '{"devices": {"mode": "host"}}'
-	fence_sh '"$HOME/try-connect" /dev/log'
+	fence_sh "\"\$HOME/bin/try-connect\" '$sock'"
+	rm -f "$sock"
 	refute_output_contains connected
+	assert_output_contains ECONNREFUSED
 }
 
 @test "devices: devices.allow outside /dev is an error" {
