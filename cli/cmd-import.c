@@ -281,6 +281,24 @@ static int import_emit(const struct import_options *o, const char *json)
 	return 0;
 }
 
+/* Load the converted fields (without `extends`, whose target the user
+ * chose) as fence would, so that an entry fence rejects is reported here
+ * rather than at the next run. */
+static int check_loads(const struct fence_config *c)
+{
+	_cleanup_free_ char *json = import_to_json(c, NULL);
+	_cleanup_free_ char *error = NULL;
+	struct config_result res;
+
+	if (config_load_string("converted configuration", NULL, json, &res, &error) < 0) {
+		msg_error("the converted configuration is not valid: %s", error);
+		msg_hint("this is a bug in 'fence import'; edit the settings entry it names");
+		return -EINVAL;
+	}
+	config_result_done(&res);
+	return 0;
+}
+
 static int import_exec(int argc, char **argv)
 {
 	struct import_options o = { 0 };
@@ -324,6 +342,11 @@ static int import_exec(int argc, char **argv)
 
 	for (size_t i = 0; i < result.warnings.n; i++)
 		msg_warning("%s", result.warnings.v[i]);
+	r = check_loads(&result.config);
+	if (r < 0) {
+		import_result_done(&result);
+		return FENCE_EXIT_FAILURE;
+	}
 	/* Claude Code rules only narrow or widen an agent's usual setup, so
 	 * they extend the code template; srt settings are a whole policy. */
 	extends = o.extends;

@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 #include <string.h>
 
+#include "policy/values.h"
 #include "util/util.h"
 
 /* State of the conversion of one file. */
@@ -178,6 +179,20 @@ static void add_entry(struct importer *im, const char *path, const char *s, void
 	push_unique(list, s);
 }
 
+/* Append a domain pattern that fence accepts; skip others with a warning,
+ * so that the result loads. */
+static void add_domain(struct importer *im, const char *path, const char *s, void *list)
+{
+	_cleanup_free_ char *copy = xstrdup(s);
+	const char *reason = values_check_domain(copy);
+
+	if (reason) {
+		warn(im, path, "\"%s\" is not a valid fence domain pattern (%s); skipped", s, reason);
+		return;
+	}
+	push_unique(list, copy);
+}
+
 /* srt's allowRead re-allows paths inside denyRead; fence's denyRead beats
  * every allow, so such an entry cannot be carried over as it was meant. */
 static void add_allow_read(struct importer *im, const char *path, const char *s, void *unused)
@@ -206,8 +221,8 @@ static void convert_network(struct importer *im, json_object *net, const char *p
 	_cleanup_free_ char *p_net = xasprintf("%snetwork", prefix);
 	_cleanup_free_ char *p_keys = xasprintf("%snetwork.", prefix);
 
-	for_each_string(im, net, p_keys, "allowedDomains", add_entry, &n->allowed_domains);
-	for_each_string(im, net, p_keys, "deniedDomains", add_entry, &n->denied_domains);
+	for_each_string(im, net, p_keys, "allowedDomains", add_domain, &n->allowed_domains);
+	for_each_string(im, net, p_keys, "deniedDomains", add_domain, &n->denied_domains);
 	for_each_string(im, net, p_keys, "allowUnixSockets", add_entry, &n->allow_unix_sockets);
 	n->allow_all_unix_sockets = get_bool(im, net, p_keys, "allowAllUnixSockets");
 	n->allow_local_binding = get_bool(im, net, p_keys, "allowLocalBinding");

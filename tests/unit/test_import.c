@@ -28,6 +28,17 @@ static int run_import(enum source source, const char *text, struct import_result
 	return import_srt("settings.json", text, r, error);
 }
 
+/* The converted configuration must load in fence without a warning. */
+static void assert_loads(const char *name, const char *json)
+{
+	_cleanup_free_ char *error = NULL;
+	struct config_result res;
+
+	ck_assert_msg(config_load_string(name, NULL, json, &res, &error) == 0, "%s", error);
+	ck_assert_msg(res.warnings.n == 0, "%s", res.warnings.n ? res.warnings.v[0] : "");
+	config_result_done(&res);
+}
+
 /* Convert tests/data/import/NAME.json and compare with its golden files. */
 static void check_sample(enum source source, const char *name, const char *extends)
 {
@@ -45,6 +56,7 @@ static void check_sample(enum source source, const char *name, const char *exten
 	ck_assert_msg(run_import(source, text, &r, &error) == 0, "import failed: %s", error);
 	json = import_to_json(&r.config, extends);
 	golden_assert(config_name, json);
+	assert_loads(config_name, json);
 
 	out = open_memstream(&warnings, &len);
 	for (size_t i = 0; i < r.warnings.n; i++)
