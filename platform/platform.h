@@ -13,5 +13,6 @@
 #endif
 
 #include "platform/macos/logstream.h"
+#include "platform/macos/sandboxexec.h"
 #include "platform/macos/sbpl.h"
 #include "platform/macos/seatbelt.h"
