@@ -19,6 +19,7 @@ extern const struct fence_cmd cmd_shell;
 extern const struct fence_cmd cmd_attach;
 extern const struct fence_cmd cmd_ls;
 extern const struct fence_cmd cmd_kill;
+extern const struct fence_cmd cmd_capture;
 extern const struct fence_cmd cmd_violations;
 extern const struct fence_cmd cmd_config;
 extern const struct fence_cmd cmd_import;
@@ -44,6 +45,18 @@ void run_usage(FILE *f);
  * prints its --help when asked, else one line saying so, and returns 2.
  */
 int cli_not_built(const char *name, const char *usage, int argc, char **argv);
+
+/*
+ * cli_attach_session: attach this terminal to session `name`, reporting a
+ * missing or dead session.  Returns the exit status.
+ */
+int cli_attach_session(const char *name, bool readonly, unsigned char prefix);
+
+/* cli_prefix_default: the prefix key from FENCE_PREFIX, else Ctrl-]. */
+int cli_prefix_default(unsigned char *ret);
+
+/* cli_session_error: report a failed session command; returns 125. */
+int cli_session_error(const char *name, int r, const char *reply);
 
 /* cli_wants_help: whether argv has -h or --help before any "--". */
 bool cli_wants_help(int argc, char **argv);

@@ -10,7 +10,7 @@
 #include "util/util.h"
 
 static const struct fence_cmd *const commands[] = {
-	&cmd_shell,  &cmd_attach, &cmd_ls,	  &cmd_kill,	  &cmd_violations, &cmd_config,
+	&cmd_shell,  &cmd_attach, &cmd_ls,	  &cmd_kill, &cmd_capture,	  &cmd_violations, &cmd_config,
 	&cmd_import, &cmd_completion, &cmd_templates, &cmd_init,	   &cmd_hook,	   NULL,
 };
 

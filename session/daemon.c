@@ -1,0 +1,501 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * session/daemon.c: one session daemon: a libuv loop that owns the PTY,
+ * the sandboxed shell, the screen model and the control socket.
+ *
+ * The PTY reader never waits for clients: every read goes into the screen
+ * model, and clients are repainted from the model, at once when the loop
+ * is idle and at most every RENDER_INTERVAL_MS under load.  The end of the
+ * shell is seen by reaping bwrap and then draining the PTY until EIO (or a
+ * short grace period), so its last output still reaches the clients.
+ */
+#include "session/daemon.h"
+
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <termios.h>
+
+#include "session/sandbox.h"
+
+#define RENDER_INTERVAL_MS 8
+#define DRAIN_GRACE_MS 250
+#define PTY_READ_MAX 65536
+#define PTY_PENDING_MAX (1u << 20)
+
+/* Open the PTY master and slave with the session's first size. */
+static int pty_open(int rows, int cols, int *ret_master, int *ret_slave)
+{
+	_cleanup_close_ int master = -1, slave = -1;
+	struct winsize ws = {.ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols};
+	struct termios t;
+
+	master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (master < 0)
+		return -errno;
+	if (grantpt(master) < 0 || unlockpt(master) < 0)
+		return -errno;
+	slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (slave < 0)
+		return -errno;
+	if (ioctl(master, TIOCSWINSZ, &ws) < 0)
+		return -errno;
+	/* Line discipline as a terminal emulator sets it, with UTF-8 erase. */
+	if (tcgetattr(slave, &t) == 0) {
+		t.c_iflag |= IUTF8;
+		tcsetattr(slave, TCSANOW, &t);
+	}
+	if (fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK) < 0)
+		return -errno;
+	*ret_master = TAKE_FD(master);
+	*ret_slave = TAKE_FD(slave);
+	return 0;
+}
+
+/* Write what is pending to the master without blocking. */
+static void pty_flush_pending(struct daemon *d)
+{
+	while (d->pty_pending_len > 0) {
+		ssize_t n = write(d->master_fd, d->pty_pending, d->pty_pending_len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN)
+				d->pty_pending_len = 0;
+			break;
+		}
+		memmove(d->pty_pending, d->pty_pending + n, d->pty_pending_len - (size_t)n);
+		d->pty_pending_len -= (size_t)n;
+	}
+}
+
+static void on_pty_event(uv_poll_t *h, int status, int events);
+
+/* Watch the master for output, and for room to write when input waits. */
+static void pty_update_poll(struct daemon *d)
+{
+	int events = UV_READABLE;
+
+	if (d->master_fd < 0 || d->pty_eof)
+		return;
+	if (d->pty_pending_len > 0)
+		events |= UV_WRITABLE;
+	uv_poll_start(&d->pty_poll, events, on_pty_event);
+}
+
+void daemon_input(struct daemon *d, const char *buf, size_t len)
+{
+	if (d->master_fd < 0 || d->pty_eof)
+		return;
+	if (d->pty_pending_len + len > PTY_PENDING_MAX) {
+		/* The shell stopped reading its terminal: drop input rather than
+		 * grow without bound, as a full tty input queue would. */
+		log_debug("dropping %zu bytes of input, the shell is not reading", len);
+		return;
+	}
+	d->pty_pending = xrealloc(d->pty_pending, d->pty_pending_len + len);
+	memcpy(d->pty_pending + d->pty_pending_len, buf, len);
+	d->pty_pending_len += len;
+	pty_flush_pending(d);
+	pty_update_poll(d);
+}
+
+static void on_screen_reply(const char *bytes, size_t len, void *user)
+{
+	daemon_input(user, bytes, len);
+}
+
+static void daemon_maybe_finish(struct daemon *d);
+
+/* Read one chunk of shell output into the screen model. */
+static void pty_read(struct daemon *d)
+{
+	static char buf[PTY_READ_MAX];
+	ssize_t n = read(d->master_fd, buf, sizeof(buf));
+
+	if (n > 0) {
+		screen_feed(d->screen, buf, (size_t)n);
+		daemon_schedule_render(d);
+		return;
+	}
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	/* EIO: every slave fd is closed, so the shell and its children are gone. */
+	log_debug("pty closed: %s", n < 0 ? strerror(errno) : "end of file");
+	d->pty_eof = true;
+	uv_poll_stop(&d->pty_poll);
+	daemon_maybe_finish(d);
+}
+
+static void on_pty_event(uv_poll_t *h, int status, int events)
+{
+	struct daemon *d = h->data;
+
+	if (status < 0) {
+		log_debug("pty poll error: %s", uv_strerror(status));
+		d->pty_eof = true;
+		uv_poll_stop(&d->pty_poll);
+		daemon_maybe_finish(d);
+		return;
+	}
+	if (events & UV_WRITABLE) {
+		pty_flush_pending(d);
+		pty_update_poll(d);
+	}
+	if (events & UV_READABLE)
+		pty_read(d);
+}
+
+/* Paint every attached client; called on the render timer or when idle. */
+static void render_all(struct daemon *d)
+{
+	d->render_dirty = false;
+	for (struct client *c = d->clients; c; c = c->next)
+		client_render(c);
+}
+
+static void on_render_timer(uv_timer_t *t)
+{
+	struct daemon *d = t->data;
+
+	if (!d->render_dirty) {
+		uv_timer_stop(t);
+		return;
+	}
+	render_all(d);
+}
+
+void daemon_schedule_render(struct daemon *d)
+{
+	d->render_dirty = true;
+	if (uv_is_active((uv_handle_t *)&d->render_timer))
+		return;
+	/* Idle: paint now so a keystroke's echo is not delayed, then coalesce. */
+	render_all(d);
+	uv_timer_start(&d->render_timer, on_render_timer, RENDER_INTERVAL_MS, RENDER_INTERVAL_MS);
+}
+
+void daemon_apply_size(struct daemon *d)
+{
+	struct winsize ws = {0};
+	int rows = 0, cols = 0;
+	uint64_t best = 0;
+
+	for (struct client *c = d->clients; c; c = c->next) {
+		if (!c->hello_done || c->role != PROTO_ROLE_TTY || c->readonly || c->closing)
+			continue;
+		if (d->opts.size_policy == SESSION_SIZE_SMALLEST) {
+			rows = rows == 0 || c->rows < rows ? c->rows : rows;
+			cols = cols == 0 || c->cols < cols ? c->cols : cols;
+		} else if (c->active >= best) {
+			best = c->active;
+			rows = c->rows;
+			cols = c->cols;
+		}
+	}
+	if (rows == 0 || (rows == d->rows && cols == d->cols))
+		return;
+
+	log_debug("session size %dx%d -> %dx%d", d->cols, d->rows, cols, rows);
+	d->rows = rows;
+	d->cols = cols;
+	screen_resize(d->screen, rows, cols);
+	ws.ws_row = (unsigned short)rows;
+	ws.ws_col = (unsigned short)cols;
+	/* The kernel sends SIGWINCH to the shell's foreground job. */
+	if (d->master_fd >= 0 && ioctl(d->master_fd, TIOCSWINSZ, &ws) < 0)
+		log_debug("cannot resize the pty: %s", strerror(errno));
+	daemon_schedule_render(d);
+}
+
+/* Send EXIT to every client; they close once it is written. */
+static void send_exit(struct daemon *d)
+{
+	_cleanup_free_ char *msg = xasprintf("{\"code\":%d,\"signal\":%d}", d->exit_code,
+					     d->exit_signal);
+
+	for (struct client *c = d->clients; c; c = c->next) {
+		if (c->closing)
+			continue;
+		if (c->role == PROTO_ROLE_TTY && c->hello_done)
+			client_render(c);
+		client_send(c, PROTO_EXIT, msg, strlen(msg));
+		client_close(c, "the shell exited");
+	}
+}
+
+static void on_handle_closed(uv_handle_t *h)
+{
+}
+
+/* Close every handle of the daemon; the loop then ends by itself. */
+static void daemon_shutdown(struct daemon *d)
+{
+	if (d->shutting_down)
+		return;
+	d->shutting_down = true;
+	log_debug("session '%s' stopping: shell exit code %d signal %d", d->name, d->exit_code,
+		  d->exit_signal);
+	send_exit(d);
+	unlink(d->socket_path);
+	uv_close((uv_handle_t *)&d->listener, on_handle_closed);
+	if (d->master_fd >= 0) {
+		uv_close((uv_handle_t *)&d->pty_poll, on_handle_closed);
+		close(d->master_fd);
+		d->master_fd = -1;
+	}
+	uv_close((uv_handle_t *)&d->render_timer, on_handle_closed);
+	uv_close((uv_handle_t *)&d->drain_timer, on_handle_closed);
+	uv_close((uv_handle_t *)&d->sig_term, on_handle_closed);
+	uv_close((uv_handle_t *)&d->sig_int, on_handle_closed);
+	uv_close((uv_handle_t *)&d->sig_hup, on_handle_closed);
+	if (d->shell_running)
+		uv_process_kill(&d->shell, SIGKILL);
+	else
+		uv_close((uv_handle_t *)&d->shell, on_handle_closed);
+}
+
+/* Shut down once the shell is reaped and its output drained. */
+static void daemon_maybe_finish(struct daemon *d)
+{
+	if (d->shell_exited && d->pty_eof)
+		daemon_shutdown(d);
+}
+
+static void on_drain_timeout(uv_timer_t *t)
+{
+	struct daemon *d = t->data;
+
+	log_debug("pty not closed %d ms after the shell ended, closing it", DRAIN_GRACE_MS);
+	d->pty_eof = true;
+	uv_poll_stop(&d->pty_poll);
+	daemon_maybe_finish(d);
+}
+
+static void on_shell_exit(uv_process_t *p, int64_t status, int term_signal)
+{
+	struct daemon *d = p->data;
+
+	log_debug("shell exited: status %lld signal %d", (long long)status, term_signal);
+	d->shell_running = false;
+	d->shell_exited = true;
+	d->exit_code = (int)status;
+	d->exit_signal = term_signal;
+	uv_close((uv_handle_t *)p, on_handle_closed);
+	if (d->shutting_down)
+		return;
+	/* Read what is still buffered in the PTY before telling clients. */
+	if (!d->pty_eof) {
+		pty_read(d);
+		uv_timer_start(&d->drain_timer, on_drain_timeout, DRAIN_GRACE_MS, 0);
+	}
+	daemon_maybe_finish(d);
+}
+
+void daemon_kill(struct daemon *d)
+{
+	log_debug("session '%s' killed", d->name);
+	if (d->shell_running) {
+		/* bwrap's children die with it (--die-with-parent in the sandbox). */
+		uv_process_kill(&d->shell, SIGKILL);
+		return;
+	}
+	d->shell_exited = d->pty_eof = true;
+	daemon_shutdown(d);
+}
+
+static void on_signal(uv_signal_t *h, int signum)
+{
+	struct daemon *d = h->data;
+
+	if (signum == SIGHUP) {
+		log_debug("ignoring SIGHUP");
+		return;
+	}
+	log_debug("received signal %d", signum);
+	daemon_kill(d);
+}
+
+static void on_connection(uv_stream_t *server, int status)
+{
+	struct daemon *d = server->data;
+
+	if (status < 0) {
+		log_debug("listen error: %s", uv_strerror(status));
+		return;
+	}
+	client_accept(d);
+}
+
+/* Bind the control socket, mode 0600 in a 0700 directory. */
+static int listen_socket(struct daemon *d)
+{
+	mode_t old = umask(0077);
+	int r;
+
+	uv_pipe_init(d->loop, &d->listener, 0);
+	d->listener.data = d;
+	unlink(d->socket_path);
+	r = uv_pipe_bind(&d->listener, d->socket_path);
+	umask(old);
+	if (r < 0)
+		return r;
+	if (chmod(d->socket_path, 0600) < 0)
+		return -errno;
+	return uv_listen((uv_stream_t *)&d->listener, 16, on_connection);
+}
+
+/* Start the sandboxed shell on the PTY slave. */
+static int spawn_shell(struct daemon *d, int slave)
+{
+	struct sandbox_launch launch = {0};
+	uv_stdio_container_t stdio[3];
+	uv_process_options_t po = {0};
+	int r;
+
+	r = sandbox_launch_prepare(d->name, d->cwd, &launch);
+	if (r < 0)
+		return r;
+	for (int i = 0; i < 3; i++) {
+		stdio[i].flags = UV_INHERIT_FD;
+		stdio[i].data.fd = slave;
+	}
+	po.file = launch.argv.v[0];
+	po.args = launch.argv.v;
+	po.env = launch.env.v;
+	po.cwd = d->cwd;
+	po.stdio = stdio;
+	po.stdio_count = 3;
+	/* A new session without a controlling terminal: the shell takes the
+	 * PTY as its controlling terminal itself, inside the sandbox. */
+	po.flags = UV_PROCESS_DETACHED;
+	po.exit_cb = on_shell_exit;
+	d->shell.data = d;
+	r = uv_spawn(d->loop, &d->shell, &po);
+	sandbox_launch_done(&launch);
+	if (r < 0)
+		return r;
+	d->shell_running = true;
+	log_debug("shell started: bwrap pid %d", d->shell.pid);
+	return 0;
+}
+
+/* Set up the loop's handles, the PTY, the socket and the shell. */
+static int daemon_setup(struct daemon *d, char **ret_error)
+{
+	struct screen_limits lim = {d->opts.scrollback_lines, d->opts.scrollback_bytes};
+	_cleanup_close_ int slave = -1;
+	int r;
+
+	d->screen = screen_new(d->rows, d->cols, &lim);
+	screen_set_reply(d->screen, on_screen_reply, d);
+	uv_timer_init(d->loop, &d->render_timer);
+	uv_timer_init(d->loop, &d->drain_timer);
+	d->render_timer.data = d->drain_timer.data = d;
+	uv_signal_init(d->loop, &d->sig_term);
+	uv_signal_init(d->loop, &d->sig_int);
+	uv_signal_init(d->loop, &d->sig_hup);
+	d->sig_term.data = d->sig_int.data = d->sig_hup.data = d;
+	uv_signal_start(&d->sig_term, on_signal, SIGTERM);
+	uv_signal_start(&d->sig_int, on_signal, SIGINT);
+	uv_signal_start(&d->sig_hup, on_signal, SIGHUP);
+
+	r = listen_socket(d);
+	if (r < 0) {
+		*ret_error = xasprintf("cannot listen on '%s': %s", d->socket_path, strerror(-r));
+		return r;
+	}
+	r = pty_open(d->rows, d->cols, &d->master_fd, &slave);
+	if (r < 0) {
+		*ret_error = xasprintf("cannot open a pseudo-terminal: %s", strerror(-r));
+		return r;
+	}
+	uv_poll_init(d->loop, &d->pty_poll, d->master_fd);
+	d->pty_poll.data = d;
+	pty_update_poll(d);
+
+	r = spawn_shell(d, slave);
+	if (r < 0) {
+		*ret_error = xasprintf("cannot start bwrap: %s", strerror(-r));
+		return r;
+	}
+	return 0;
+}
+
+/* Tell the waiting `fence shell` that the session is ready, or why not. */
+static void report_ready(int fd, const char *error)
+{
+	_cleanup_free_ char *line = xasprintf("%s\n", error ? error : "ok");
+	ssize_t n;
+
+	do
+		n = write(fd, line, strlen(line));
+	while (n < 0 && errno == EINTR);
+	close(fd);
+}
+
+int daemon_run(const struct session_options *o, int ready_fd)
+{
+	struct daemon d = {0};
+	_cleanup_free_ char *error = NULL;
+	char cwd[4096];
+	int r;
+
+	d.loop = uv_default_loop();
+	d.name = xstrdup(o->name);
+	d.opts = *o;
+	d.opts.name = d.name;
+	d.rows = o->rows;
+	d.cols = o->cols;
+	d.started = time(NULL);
+	d.master_fd = -1;
+	d.cwd = xstrdup(getcwd(cwd, sizeof(cwd)) ? cwd : "/");
+	d.socket_path = NULL;
+	{
+		_cleanup_free_ char *dir = NULL;
+
+		r = session_dir(&dir);
+		if (r == 0)
+			r = session_socket_path(dir, d.name, &d.socket_path);
+		if (r < 0)
+			error = xasprintf("cannot use the session directory '%s': %s", dir ? dir : "",
+					  strerror(-r));
+	}
+	if (!error) {
+		signal(SIGPIPE, SIG_IGN);
+		log_debug("session '%s' starting in '%s', %dx%d", d.name, d.cwd, d.cols, d.rows);
+		r = daemon_setup(&d, &error);
+	}
+	if (error) {
+		log_debug("session '%s' failed to start: %s", d.name, error);
+		report_ready(ready_fd, error);
+		if (d.socket_path)
+			unlink(d.socket_path);
+		return FENCE_EXIT_FAILURE;
+	}
+	report_ready(ready_fd, NULL);
+
+	uv_run(d.loop, UV_RUN_DEFAULT);
+	log_debug("session '%s' stopped", d.name);
+	uv_loop_close(d.loop);
+	screen_free(d.screen);
+	free(d.pty_pending);
+	free(d.socket_path);
+	free(d.cwd);
+	free(d.name);
+	return 0;
+}
+
+unsigned client_count_attached(const struct daemon *d)
+{
+	unsigned n = 0;
+
+	for (const struct client *c = d->clients; c; c = c->next)
+		if (c->role == PROTO_ROLE_TTY && c->hello_done && !c->closing)
+			n++;
+	return n;
+}

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * session/daemon.h: the session daemon's internal interface, shared by
+ * its files (daemon.c: loop, PTY and shell; client.c: connections).
+ *
+ * Handle lifetimes (libuv): the daemon's handles are closed by
+ * daemon_shutdown() and the loop is left to run until every close callback
+ * has fired; a client frees itself in the close callback of its pipe.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include <uv.h>
+
+#include "session/protocol.h"
+#include "session/render.h"
+#include "session/screen.h"
+#include "session/session.h"
+
+struct daemon;
+
+struct client {
+	struct daemon *d; /* borrowed */
+	uv_pipe_t pipe; /* closed by client_close(); the close callback frees the client */
+	struct proto_decoder dec;
+	unsigned id;
+	bool hello_done;
+	bool closing;
+	enum proto_role role;
+	bool readonly;
+	int rows, cols;
+	uint64_t active; /* when it last attached, typed or resized (a counter) */
+	struct render render;
+	bool behind; /* output dropped; repaint in full once the queue drains */
+	int scroll_top; /* 0 live; < 0 scroll mode, rows into the scrollback */
+	struct client *next;
+};
+
+struct daemon {
+	uv_loop_t *loop; /* borrowed: the default loop */
+	char *name; /* owned */
+	char *socket_path; /* owned */
+	char *cwd; /* owned */
+	struct session_options opts; /* name and paths borrowed from the fields above */
+	time_t started;
+	uint64_t activity; /* counter for client.active */
+
+	uv_pipe_t listener;
+	uv_poll_t pty_poll; /* the PTY master */
+	int master_fd;
+	char *pty_pending; /* owned: input the master did not take yet */
+	size_t pty_pending_len;
+	uv_process_t shell; /* bwrap */
+	bool shell_running;
+	uv_timer_t render_timer;
+	bool render_dirty;
+	uv_timer_t drain_timer; /* grace period to drain the PTY after the shell ended */
+	uv_signal_t sig_term, sig_int, sig_hup;
+
+	struct screen *screen;
+	int rows, cols; /* the PTY size */
+	struct client *clients;
+	unsigned next_client_id;
+
+	bool shell_exited, pty_eof, shutting_down;
+	int exit_code, exit_signal;
+	unsigned violations; /* TODO: filled by the violation bus once it exists */
+};
+
+/*
+ * daemon_run: run a session in this process until its shell ends or it
+ * is killed.  `ready_fd` gets "ok\n" once the socket listens, or one error
+ * line, and is closed.  Returns the process exit status.
+ */
+int daemon_run(const struct session_options *o, int ready_fd);
+
+/* daemon_input: queue bytes for the shell (the PTY master). */
+void daemon_input(struct daemon *d, const char *buf, size_t len);
+/* daemon_schedule_render: repaint every client soon (now if idle). */
+void daemon_schedule_render(struct daemon *d);
+/* daemon_apply_size: resize the PTY and screen to what the size policy picks. */
+void daemon_apply_size(struct daemon *d);
+/* daemon_kill: end the shell; the session then shuts down. */
+void daemon_kill(struct daemon *d);
+
+/* client_accept: take a new connection from the listener and check its peer. */
+void client_accept(struct daemon *d);
+/* client_render: send one client the frame that brings it up to date. */
+void client_render(struct client *c);
+/* client_send: queue one frame to a client. */
+void client_send(struct client *c, int type, const void *payload, size_t len);
+/* client_close: log why, and close the connection once queued frames are out. */
+void client_close(struct client *c, const char *reason);
+/* client_count_attached: the number of terminal clients. */
+unsigned client_count_attached(const struct daemon *d);

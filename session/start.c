@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * session/start.c: starting a session daemon and talking to one.
+ *
+ * `fence shell` forks twice so the daemon is reparented away from the
+ * client, starts a new session (no controlling terminal, so closing the
+ * user's terminal does not reach it) and waits on a pipe until the daemon
+ * reports that its socket listens, or why it could not start.
+ */
+#include "session/session.h"
+
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "session/daemon.h"
+#include "session/protocol.h"
+
+/* Point fds 0, 1 and 2 at /dev/null so the daemon holds no terminal. */
+static void detach_stdio(void)
+{
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	dup2(fd, 0);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	if (fd > 2)
+		close(fd);
+}
+
+/* The daemon process: runs after the second fork and never returns. */
+static void __attribute__((noreturn)) daemon_child(const struct session_options *o, int ready_fd)
+{
+	_cleanup_free_ char *log_path = session_log_path(o->name);
+
+	detach_stdio();
+	log_open(log_path);
+	_exit(daemon_run(o, ready_fd));
+}
+
+/* Read the daemon's one status line. */
+static int read_ready(int fd, char **ret_error)
+{
+	char line[512];
+	size_t n = 0;
+
+	for (;;) {
+		ssize_t r = read(fd, line + n, sizeof(line) - 1 - n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+		if (n == sizeof(line) - 1 || memchr(line, '\n', n))
+			break;
+	}
+	line[n] = '\0';
+	line[strcspn(line, "\n")] = '\0';
+	if (strcmp(line, "ok") == 0)
+		return 0;
+	*ret_error = xstrdup(n ? line : "the session daemon exited during start-up");
+	return -EIO;
+}
+
+int session_start(const struct session_options *o, char **ret_error)
+{
+	int p[2], status;
+	pid_t pid;
+	int r;
+
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		*ret_error = xasprintf("cannot create a pipe: %s", strerror(errno));
+		return -errno;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		*ret_error = xasprintf("cannot fork: %s", strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		return -EAGAIN;
+	}
+	if (pid == 0) {
+		close(p[0]);
+		setsid();
+		pid = fork();
+		if (pid != 0)
+			_exit(pid < 0 ? 1 : 0);
+		daemon_child(o, p[1]);
+	}
+	close(p[1]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	r = read_ready(p[0], ret_error);
+	close(p[0]);
+	return r;
+}
+
+/* Write all of buf to a blocking socket. */
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Send one frame on a blocking socket. */
+static int send_frame(int fd, int type, const void *payload, size_t len)
+{
+	size_t size;
+	_cleanup_free_ uint8_t *f = proto_frame_build(type, payload, len, &size);
+
+	return write_all(fd, f, size);
+}
+
+/* Handle one frame of a control exchange; returns 1 when it is the last. */
+static int ctl_frame(const struct proto_frame *f, FILE *out, char **ret_reply)
+{
+	switch (f->type) {
+	case PROTO_WELCOME:
+		return 0;
+	case PROTO_OUTPUT:
+		if (out)
+			fwrite(f->payload, 1, f->len, out);
+		return 0;
+	case PROTO_REPLY:
+		*ret_reply = xstrndup((const char *)f->payload, f->len);
+		return 1;
+	case PROTO_ERROR:
+		*ret_reply = xstrndup((const char *)f->payload, f->len);
+		return -EPROTO;
+	default:
+		*ret_reply = xasprintf("unexpected %s frame", proto_type_to_string(f->type));
+		return -EPROTO;
+	}
+}
+
+int session_command(const char *name, const char *cmd_json, FILE *out, char **ret_reply)
+{
+	static const char hello[] = "{\"proto\":1,\"role\":\"ctl\"}";
+	_cleanup_close_ int fd = session_connect(name);
+	struct proto_decoder dec = {0};
+	struct proto_frame f;
+	char buf[65536];
+	int r;
+
+	*ret_reply = NULL;
+	if (fd < 0)
+		return fd;
+	r = send_frame(fd, PROTO_HELLO, hello, strlen(hello));
+	if (r == 0)
+		r = send_frame(fd, PROTO_COMMAND, cmd_json, strlen(cmd_json));
+	while (r == 0) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			*ret_reply = xstrdup("the session closed the connection");
+			r = -EPROTO;
+			break;
+		}
+		r = proto_decoder_feed(&dec, buf, (size_t)n);
+		while (r == 0 && (r = proto_decoder_next(&dec, &f)) == 1)
+			r = ctl_frame(&f, out, ret_reply);
+		if (r == 1) {
+			r = 0;
+			break;
+		}
+		if (r < 0 && !*ret_reply)
+			*ret_reply = xstrdup("malformed frame from the session");
+	}
+	proto_decoder_done(&dec);
+	return r;
+}
