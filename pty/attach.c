@@ -55,7 +55,7 @@ static int term_raw(void)
 	cfmakeraw(&t);
 	t.c_cc[VMIN] = 1;
 	t.c_cc[VTIME] = 0;
-	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &t) < 0)
+	if (tcsetattr(STDIN_FILENO, TCSANOW, &t) < 0)
 		return -errno;
 	raw_active = 1;
 	if (write(STDOUT_FILENO, enter, sizeof(enter) - 1) < 0)

@@ -1,0 +1,120 @@
+# Helpers for the session suites: each test gets its own tmux server, its
+# own XDG_RUNTIME_DIR and its own session name, and removes only what it
+# started.  Load after ../helpers/lib.
+
+session_setup() {
+	fence_tmp_home
+	require_userns
+	command -v tmux >/dev/null || skip_missing "tmux is not installed"
+	unset TMUX TMUX_PANE FENCE_PREFIX
+	export SHELL=/bin/bash
+	export XDG_RUNTIME_DIR="$BATS_TEST_TMPDIR/run"
+	export TMUX_TMPDIR="$BATS_TEST_TMPDIR/tmux"
+	mkdir -p -m 0700 "$XDG_RUNTIME_DIR" "$TMUX_TMPDIR"
+	TMUX_NAME="fence-test-$BATS_TEST_NUMBER-$$"
+	SNAME="t$BATS_TEST_NUMBER"
+	SOCK="$XDG_RUNTIME_DIR/fence/$SNAME.sock"
+	printf 'set -g remain-on-exit on\nset -g status off\n' >"$BATS_TEST_TMPDIR/tmux.conf"
+}
+
+session_teardown() {
+	local pid
+	pid=$(session_pid 2>/dev/null)
+	"$FENCE" kill "$SNAME" >/dev/null 2>&1
+	if [ -n "$pid" ]; then
+		wait_until 10 pid_gone "$pid" || kill -9 "$pid" 2>/dev/null
+	fi
+	tmx kill-server >/dev/null 2>&1
+	return 0
+}
+
+tmx() {
+	tmux -L "$TMUX_NAME" -f "$BATS_TEST_TMPDIR/tmux.conf" "$@"
+}
+
+pid_gone() {
+	! kill -0 "$1" 2>/dev/null
+}
+
+# client_start TARGET COLS ROWS COMMAND...: run a fence client in a new
+# tmux session of that size.
+client_start() {
+	local target=$1 cols=$2 rows=$3
+	shift 3
+	tmx new-session -d -s "$target" -x "$cols" -y "$rows" "exec $*"
+}
+
+screen_of() {
+	tmx capture-pane -p -t "$1"
+}
+
+screen_matches() {
+	screen_of "$1" | grep -qE -- "$2"
+}
+
+# wait_screen TARGET REGEX [SECONDS]: poll the pane until a line matches.
+wait_screen() {
+	if ! wait_until "${3:-15}" screen_matches "$1" "$2"; then
+		echo "timed out waiting for /$2/ on $1; the screen is:" >&2
+		screen_of "$1" >&2
+		return 1
+	fi
+}
+
+# type_line TARGET TEXT: type a line and press Enter.
+type_line() {
+	tmx send-keys -t "$1" -l -- "$2"
+	tmx send-keys -t "$1" Enter
+}
+
+pane_dead() {
+	[ "$(tmx display -p -t "$1" '#{pane_dead}')" = 1 ]
+}
+
+# wait_exit TARGET: wait for the client to exit and print its status.
+wait_exit() {
+	wait_until 15 pane_dead "$1" || { echo "client $1 did not exit" >&2; return 1; }
+	tmx display -p -t "$1" '#{pane_dead_status}'
+}
+
+# session_pid: the daemon's pid from 'fence ls --json'.
+session_pid() {
+	"$FENCE" ls --json | tr -d ' \n' | grep -oE "\"name\":\"$SNAME\",\"pid\":[0-9]+" |
+		grep -oE '[0-9]+$'
+}
+
+# start_shell TARGET COLS ROWS [ARGS...]: start the session and wait for
+# its shell to answer.
+start_shell() {
+	local target=$1 cols=$2 rows=$3
+	shift 3
+	client_start "$target" "$cols" "$rows" "$FENCE" shell --name "$SNAME" "$@"
+	type_line "$target" 'echo ready-$((40+2))'
+	wait_screen "$target" '^ready-42$'
+}
+
+# detach TARGET: prefix then d, and wait for the client to exit with 0.
+detach() {
+	local st
+	tmx send-keys -t "$1" C-] d
+	st=$(wait_exit "$1") || return 1
+	[ "$st" = 0 ] || { echo "detach exited $st" >&2; return 1; }
+}
+
+# frame HEX_TYPE PAYLOAD: one protocol frame on stdout.
+frame() {
+	local len=${#2}
+	printf "\\x$(printf %02x $((len & 255)))\\x$(printf %02x $((len >> 8 & 255)))\\x00\\x00\\x$1\\x00\\x00\\x00"
+	printf '%s' "$2"
+}
+
+# All descendants of a pid, from /proc.
+descendants() {
+	local p c
+	for p in "$@"; do
+		for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do
+			echo "$c"
+			descendants "$c"
+		done
+	done
+}
