@@ -19,7 +19,7 @@
 #include <sys/stat.h>
 #include <termios.h>
 
-#include "session/sandbox.h"
+#include "session/launch.h"
 
 #define RENDER_INTERVAL_MS 8
 #define DRAIN_GRACE_MS 250
@@ -352,12 +352,12 @@ static int listen_socket(struct daemon *d)
 /* Start the sandboxed shell on the PTY slave. */
 static int spawn_shell(struct daemon *d, int slave)
 {
-	struct sandbox_launch launch = {0};
+	struct shell_launch launch = {0};
 	uv_stdio_container_t stdio[3];
 	uv_process_options_t po = {0};
 	int r;
 
-	r = sandbox_launch_prepare(d->name, d->cwd, &launch);
+	r = launch_prepare(d->name, d->cwd, &launch);
 	if (r < 0)
 		return r;
 	for (int i = 0; i < 3; i++) {
@@ -376,7 +376,7 @@ static int spawn_shell(struct daemon *d, int slave)
 	po.exit_cb = on_shell_exit;
 	d->shell.data = d;
 	r = uv_spawn(d->loop, &d->shell, &po);
-	sandbox_launch_done(&launch);
+	launch_done(&launch);
 	if (r < 0)
 		return r;
 	d->shell_running = true;

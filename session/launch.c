@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * session/sandbox.c: the command line of a session's sandboxed shell.
+ * session/launch.c: the command line of a session's sandboxed shell.
  *
  * TODO: this is a fixed bwrap profile (read-only root, writable working
  * directory, private /tmp, no network) until the runtime's launch planner
@@ -12,7 +12,7 @@
  * read-only bind, and a reachable fence or tmux socket would let a process
  * inside type into a session or run commands outside the sandbox.
  */
-#include "session/sandbox.h"
+#include "session/launch.h"
 
 #include <string.h>
 #include <sys/stat.h>
@@ -67,13 +67,13 @@ static void build_env(const char *name, struct strv *env)
 	strv_pushf(env, "FENCE_SESSION=%s", name);
 }
 
-int sandbox_launch_prepare(const char *name, const char *cwd, struct sandbox_launch *ret)
+int launch_prepare(const char *name, const char *cwd, struct shell_launch *ret)
 {
 	struct strv *a = &ret->argv;
 	_cleanup_free_ char *sockdir = NULL, *tmux = NULL;
 	const char *tmux_tmpdir = getenv("TMUX_TMPDIR");
 
-	*ret = (struct sandbox_launch){0};
+	*ret = (struct shell_launch){0};
 	session_dir(&sockdir);
 	tmux = xasprintf("/tmp/tmux-%u", (unsigned)geteuid());
 
@@ -114,7 +114,7 @@ int sandbox_launch_prepare(const char *name, const char *cwd, struct sandbox_lau
 	return 0;
 }
 
-void sandbox_launch_done(struct sandbox_launch *l)
+void launch_done(struct shell_launch *l)
 {
 	strv_done(&l->argv);
 	strv_done(&l->env);

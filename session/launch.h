@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * session/sandbox.h: the one place where a session builds the command that
+ * session/launch.h: the one place where a session builds the command that
  * starts its sandboxed shell, so that the placeholder below can be swapped
  * for platform/linux's launch planner without touching the daemon.
  */
@@ -8,19 +8,19 @@
 
 #include "util/util.h"
 
-struct sandbox_launch {
+struct shell_launch {
 	struct strv argv; /* argv[0] is the program to run */
 	struct strv env;
 };
 
 /*
- * sandbox_launch_prepare: the bwrap command line and environment for the
+ * launch_prepare: the bwrap command line and environment for the
  * shell of session `name` working in `cwd`.  The child runs with the PTY
  * slave as fds 0, 1 and 2 and no controlling terminal; the command inside
  * the sandbox makes the slave its controlling terminal.  Returns 0 or a
  * negative errno.
  */
-int sandbox_launch_prepare(const char *name, const char *cwd, struct sandbox_launch *ret);
+int launch_prepare(const char *name, const char *cwd, struct shell_launch *ret);
 
-/* sandbox_launch_done: free what sandbox_launch_prepare filled. */
-void sandbox_launch_done(struct sandbox_launch *l);
+/* launch_done: free what launch_prepare filled. */
+void launch_done(struct shell_launch *l);
