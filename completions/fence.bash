@@ -51,7 +51,8 @@ _fence_option_value()
 			_fence_add "default user"
 		fi
 		;;
-	--name | -p | --port | -c | --command) ;;
+	--window-size) _fence_add "latest smallest" ;;
+	--name | -p | --port | -c | --command | --prefix | --scrollback) ;;
 	*) return 1 ;;
 	esac
 	return 0
@@ -74,11 +75,12 @@ _fence()
 
 	case $_fence_sub in
 	shell)
-		_fence_add "--name --template --settings --shell --no-hooks --help"
+		_fence_add "--name --template --settings --shell --no-hooks --prefix --scrollback
+			--window-size --help"
 		;;
 	attach)
 		if [[ $cur == -* ]]; then
-			_fence_add "--readonly --help"
+			_fence_add "--readonly --prefix --help"
 		else
 			_fence_add "$(_fence_names sessions)"
 		fi

@@ -54,6 +54,9 @@ complete -c fence -n $sub -s t -l template -x -a '(__fence_names templates)' -d 
 complete -c fence -n $sub -s s -l settings -r -F -d 'use a configuration file'
 complete -c fence -n $sub -l shell -x -a 'bash zsh fish' -d 'shell to start'
 complete -c fence -n $sub -l no-hooks -d "start the shell without fence's hooks"
+complete -c fence -n $sub -s p -l prefix -x -d 'prefix key, such as C-]'
+complete -c fence -n $sub -l scrollback -x -d 'scrollback lines kept'
+complete -c fence -n $sub -l window-size -x -a 'latest smallest' -d 'which client sets the size'
 complete -c fence -n $sub -s h -l help -d 'print help'
 
 # fence attach, kill and violations take a live session's name.
@@ -61,6 +64,7 @@ set -l sub '__fish_seen_subcommand_from attach kill violations'
 complete -c fence -n $sub -a '(__fence_names sessions)' -d session
 complete -c fence -n $sub -s h -l help -d 'print help'
 complete -c fence -n '__fish_seen_subcommand_from attach' -l readonly -d 'watch without typing or resizing'
+complete -c fence -n '__fish_seen_subcommand_from attach' -s p -l prefix -x -d 'prefix key, such as C-]'
 complete -c fence -n '__fish_seen_subcommand_from violations' -l follow -d 'keep printing new violations'
 complete -c fence -n '__fish_seen_subcommand_from violations' -l json -d 'print JSON Lines'
 
