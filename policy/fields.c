@@ -262,45 +262,53 @@ static int check_string(struct reader *rd, const struct config_field *f, const s
 	return 0;
 }
 
+/* Read a list of strings, checking each entry; duplicates are dropped. */
 static int read_strings(struct reader *rd, const struct config_field *f, const struct jsonc_value *v)
 {
-	struct strv *sv = AT(rd->config, f, struct strv);
-	int r;
+	struct strv entries = { 0 };
+	int r = 0;
 
 	if (v->type != JSONC_ARRAY)
 		return wrong_type(rd, f, v);
-	for (size_t i = 0; i < v->n; i++) {
+	for (size_t i = 0; i < v->n && r >= 0; i++) {
 		const struct jsonc_value *e = &v->items[i];
-		_cleanup_free_ char *s = NULL;
+		char *s;
 
-		if (e->type != JSONC_STRING)
-			return reader_fail(rd, e, "'%s' entries must be strings, not %s", f->path,
-					   jsonc_type_name(e->type));
+		if (e->type != JSONC_STRING) {
+			r = reader_fail(rd, e, "'%s' entries must be strings, not %s", f->path,
+					jsonc_type_name(e->type));
+			break;
+		}
 		s = xstrdup(e->string);
+		strv_push_take(&entries, s);
 		r = check_string(rd, f, e, s);
-		if (r < 0)
-			return r;
-		if (!strv_contains(sv, s))
-			strv_push_take(sv, TAKE_PTR(s));
 	}
-	return 0;
+	if (r >= 0)
+		values_strv_append_unique(AT(rd->config, f, struct strv), &entries);
+	strv_done(&entries);
+	return r;
 }
 
+/* Read a list of integers, checking each entry; duplicates are dropped. */
 static int read_ints(struct reader *rd, const struct config_field *f, const struct jsonc_value *v)
 {
-	struct intv *iv = AT(rd->config, f, struct intv);
+	_cleanup_free_ int *values = NULL;
+	struct intv entries;
 	int r;
 
 	if (v->type != JSONC_ARRAY)
 		return wrong_type(rd, f, v);
+	values = xcalloc(v->n ? v->n : 1, sizeof(*values));
 	for (size_t i = 0; i < v->n; i++) {
 		long long x;
 
 		r = read_int(rd, f, &v->items[i], &x);
 		if (r < 0)
 			return r;
-		values_intv_add(iv, (int)x);
+		values[i] = (int)x;
 	}
+	entries = (struct intv){ .v = values, .n = v->n };
+	values_intv_append_unique(AT(rd->config, f, struct intv), &entries);
 	return 0;
 }
 
@@ -407,18 +415,22 @@ static void warn_unknown(struct reader *rd, const char *parent, const struct jso
 			   m->key_column, shown);
 }
 
-/* Whether a later member of `obj` than index i has the same key. */
-static bool repeated_later(const struct jsonc_value *obj, size_t i)
+/* Flag each member of `obj` that a later member with the same key overrides (owned array). */
+static bool *find_overridden(const struct jsonc_value *obj)
 {
-	for (size_t j = i + 1; j < obj->n; j++)
-		if (strcmp(obj->items[j].key, obj->items[i].key) == 0)
-			return true;
-	return false;
+	bool *overridden = xcalloc(obj->n ? obj->n : 1, sizeof(*overridden));
+	struct values_set seen = { 0 };
+
+	for (size_t i = obj->n; i-- > 0;)
+		overridden[i] = !values_set_add(&seen, obj->items[i].key);
+	values_set_done(&seen);
+	return overridden;
 }
 
 /* Read the members of the object at `parent` ("" for the top level). */
 static int read_object(struct reader *rd, const char *parent, const struct jsonc_value *obj)
 {
+	_cleanup_free_ bool *overridden = find_overridden(obj);
 	int r;
 
 	for (size_t i = 0; i < obj->n; i++) {
@@ -426,7 +438,7 @@ static int read_object(struct reader *rd, const char *parent, const struct jsonc
 		_cleanup_free_ char *path = parent[0] ? xasprintf("%s.%s", parent, m->key) : xstrdup(m->key);
 		const struct config_field *f = fields_find(path);
 
-		if (repeated_later(obj, i)) {
+		if (overridden[i]) {
 			_cleanup_free_ char *shown = values_quote(path);
 
 			strv_pushf(rd->warnings, "%s:%u:%u: repeated key %s, the last one wins", rd->name,
@@ -505,22 +517,12 @@ void fields_merge(struct fence_config *base, const struct fence_config *child)
 		case FIELD_SCHEMA:
 		case FIELD_EXTENDS:
 			break;
-		case FIELD_STRINGS: {
-			const struct strv *from = AT_CONST(child, f, struct strv);
-			struct strv *to = AT(base, f, struct strv);
-
-			for (size_t k = 0; k < from->n; k++)
-				if (!strv_contains(to, from->v[k]))
-					strv_push(to, from->v[k]);
+		case FIELD_STRINGS:
+			values_strv_append_unique(AT(base, f, struct strv), AT_CONST(child, f, struct strv));
 			break;
-		}
-		case FIELD_INTS: {
-			const struct intv *from = AT_CONST(child, f, struct intv);
-
-			for (size_t k = 0; k < from->n; k++)
-				values_intv_add(AT(base, f, struct intv), from->v[k]);
+		case FIELD_INTS:
+			values_intv_append_unique(AT(base, f, struct intv), AT_CONST(child, f, struct intv));
 			break;
-		}
 		case FIELD_BOOL:
 			*AT(base, f, bool) = *AT(base, f, bool) || *AT_CONST(child, f, bool);
 			break;
@@ -577,11 +579,8 @@ void fields_copy(struct fence_config *dst, const struct fence_config *src)
 			*AT(dst, f, struct strv) = (struct strv){ 0 };
 			strv_copy(AT(dst, f, struct strv), AT_CONST(src, f, struct strv));
 		} else if (f->kind == FIELD_INTS) {
-			const struct intv *from = AT_CONST(src, f, struct intv);
-
 			*AT(dst, f, struct intv) = (struct intv){ 0 };
-			for (size_t k = 0; k < from->n; k++)
-				values_intv_add(AT(dst, f, struct intv), from->v[k]);
+			values_intv_append_unique(AT(dst, f, struct intv), AT_CONST(src, f, struct intv));
 		} else if (f->kind == FIELD_STRING && *AT_CONST(src, f, char *)) {
 			*AT(dst, f, char *) = xstrdup(*AT_CONST(src, f, char *));
 		}

@@ -150,6 +150,39 @@ static void append_utf8(char **buf, size_t *n, size_t *cap, uint32_t cp)
 		append_byte(buf, n, cap, (char)tmp[i]);
 }
 
+/*
+ * The length of the UTF-8 sequence at s (1 to 4), or 0 when it is invalid:
+ * a stray continuation byte, a truncated sequence, an overlong form, a
+ * UTF-16 surrogate or a code point above U+10FFFF.
+ */
+static size_t utf8_length(const unsigned char *s, size_t avail)
+{
+	size_t k;
+	uint32_t cp, min;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+		k = 2, cp = s[0] & 0x1F, min = 0x80;
+	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+		k = 3, cp = s[0] & 0x0F, min = 0x800;
+	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+		k = 4, cp = s[0] & 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (avail < k)
+		return 0;
+	for (size_t i = 1; i < k; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3F);
+	}
+	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return k;
+}
+
 /* Read the four hex digits of a \u escape. */
 static int read_hex4(struct parser *p, uint32_t *ret)
 {
@@ -225,6 +258,17 @@ static int parse_string(struct parser *p, char **ret)
 		}
 		if (c < 0x20)
 			return fail(p, "control character 0x%02x in string; write it as an escape", (unsigned)c);
+		if (c >= 0x80) {
+			size_t k = utf8_length((const unsigned char *)p->s + p->pos, p->len - p->pos);
+
+			if (k == 0)
+				return fail(p, "invalid UTF-8 in string");
+			while (k-- > 0) {
+				append_byte(&buf, &n, &cap, p->s[p->pos]);
+				advance(p);
+			}
+			continue;
+		}
 		if (c != '\\') {
 			append_byte(&buf, &n, &cap, (char)c);
 			advance(p);

@@ -313,11 +313,96 @@ char *values_join(const struct strv *sv, const char *sep)
 	return out;
 }
 
-void values_intv_add(struct intv *iv, int v)
+static size_t hash_string(const char *s)
 {
-	for (size_t i = 0; i < iv->n; i++)
-		if (iv->v[i] == v)
-			return;
-	iv->v = xrealloc(iv->v, (iv->n + 1) * sizeof(*iv->v));
-	iv->v[iv->n++] = v;
+	size_t h = 14695981039346656037ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* Place s in the first free slot of its probe sequence; the table has room. */
+static void set_insert(const char **slots, size_t cap, const char *s)
+{
+	size_t i = hash_string(s) & (cap - 1);
+
+	while (slots[i])
+		i = (i + 1) & (cap - 1);
+	slots[i] = s;
+}
+
+bool values_set_add(struct values_set *set, const char *s)
+{
+	size_t i;
+
+	if (set->cap) {
+		for (i = hash_string(s) & (set->cap - 1); set->slots[i]; i = (i + 1) & (set->cap - 1))
+			if (strcmp(set->slots[i], s) == 0)
+				return false;
+	}
+	/* Keep the load factor at most one half, so probe runs stay short. */
+	if (2 * (set->n + 1) > set->cap) {
+		size_t cap = set->cap ? set->cap * 2 : 16;
+		const char **slots = xcalloc(cap, sizeof(*slots));
+
+		for (i = 0; i < set->cap; i++)
+			if (set->slots[i])
+				set_insert(slots, cap, set->slots[i]);
+		free(set->slots);
+		set->slots = slots;
+		set->cap = cap;
+	}
+	set_insert(set->slots, set->cap, s);
+	set->n++;
+	return true;
+}
+
+void values_set_done(struct values_set *set)
+{
+	free(set->slots);
+	memset(set, 0, sizeof(*set));
+}
+
+void values_strv_append_unique(struct strv *dst, const struct strv *src)
+{
+	struct values_set seen = { 0 };
+	size_t old_n = dst->n;
+
+	for (size_t i = 0; i < old_n; i++)
+		values_set_add(&seen, dst->v[i]);
+	for (size_t i = 0; i < src->n; i++) {
+		/* Check against the source's own string: strv_push may move dst's array. */
+		if (values_set_add(&seen, src->v[i]))
+			strv_push(dst, src->v[i]);
+	}
+	values_set_done(&seen);
+}
+
+void values_intv_append_unique(struct intv *dst, const struct intv *src)
+{
+	/* Entries are ports, but any int is handled: out-of-range values use a linear check. */
+	_cleanup_free_ unsigned char *seen = xcalloc(65536 / 8, 1);
+
+	for (size_t i = 0; i < dst->n; i++)
+		if (dst->v[i] >= 0 && dst->v[i] < 65536)
+			seen[dst->v[i] / 8] |= (unsigned char)(1u << (dst->v[i] % 8));
+	for (size_t i = 0; i < src->n; i++) {
+		int v = src->v[i];
+
+		if (v >= 0 && v < 65536) {
+			if (seen[v / 8] & (1u << (v % 8)))
+				continue;
+			seen[v / 8] |= (unsigned char)(1u << (v % 8));
+		} else {
+			bool found = false;
+
+			for (size_t k = 0; k < dst->n && !found; k++)
+				found = dst->v[k] == v;
+			if (found)
+				continue;
+		}
+		dst->v = xrealloc(dst->v, (dst->n + 1) * sizeof(*dst->v));
+		dst->v[dst->n++] = v;
+	}
 }

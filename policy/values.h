@@ -39,5 +39,23 @@ char *values_quote(const char *s);
 /* values_join: the elements joined by `sep` (owned), or NULL for an empty vector. */
 char *values_join(const struct strv *sv, const char *sep);
 
-/* values_intv_add: append v unless it is already present. */
-void values_intv_add(struct intv *iv, int v);
+/*
+ * A set of borrowed strings (open addressing, FNV-1a), so that merging
+ * and de-duplicating lists of many thousand entries stays linear.  A
+ * zeroed struct is an empty set.
+ */
+struct values_set {
+	const char **slots; /* owned array of borrowed strings */
+	size_t cap, n;
+};
+
+/* values_set_add: insert s; returns false when it was already present. */
+bool values_set_add(struct values_set *set, const char *s);
+/* values_set_done: free the table, not the strings. */
+void values_set_done(struct values_set *set);
+
+/* values_strv_append_unique: append each entry of src not yet in dst, in order. */
+void values_strv_append_unique(struct strv *dst, const struct strv *src);
+
+/* values_intv_append_unique: append each entry of src not yet in dst, in order. */
+void values_intv_append_unique(struct intv *dst, const struct intv *src);

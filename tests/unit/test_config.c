@@ -468,6 +468,30 @@ START_TEST(syntax_error_names_file_line_column)
 }
 END_TEST
 
+START_TEST(large_lists_and_objects_load)
+{
+	enum { N = 50000 };
+	size_t cap = (size_t)N * 64 + 256, len = 0;
+	_cleanup_free_ char *text = xmalloc(cap);
+	struct config_result res;
+
+	/* 2N domain entries with every one repeated, then N members that all repeat one key. */
+	len += (size_t)snprintf(text + len, cap - len, "{\"network\": {\"deniedDomains\": [");
+	for (int i = 0; i < 2 * N; i++)
+		len += (size_t)snprintf(text + len, cap - len, "\"h%d.example.com\",", i % N);
+	len += (size_t)snprintf(text + len, cap - len, "]}");
+	for (int i = 0; i < N; i++)
+		len += (size_t)snprintf(text + len, cap - len, ", \"allowPty\": %s", i % 2 ? "true" : "false");
+	snprintf(text + len, cap - len, "}");
+
+	load_ok(text, &res);
+	ck_assert_uint_eq(res.config.network.denied_domains.n, N);
+	ck_assert_uint_eq(res.warnings.n, N - 1);
+	ck_assert(res.config.allow_pty);
+	config_result_done(&res);
+}
+END_TEST
+
 /* --- Merge rules ------------------------------------------------------------- */
 
 START_TEST(merge_follows_the_rules_per_kind)
@@ -945,6 +969,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, repeated_key_warns_and_last_wins);
 	tcase_add_test(tc, syntax_error_names_file_line_column);
 	tcase_add_test(tc, suggest_uses_case_insensitive_distance_two);
+	tcase_add_test(tc, large_lists_and_objects_load);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("merge");

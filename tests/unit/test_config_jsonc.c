@@ -142,6 +142,11 @@ static const struct {
 	{ "[nullx]", 1, 2, "expected a value, found 'n'" },
 	{ "{\"a\": 1 / 2}", 1, 9, "expected '//' or '/*' after '/'" },
 	{ "\n\n  [1,\n   2\n   3]", 4, 5, "expected ',' or ']'" },
+	{ "[\"a\xff\"]", 1, 4, "invalid UTF-8 in string" },
+	{ "[\"\xc3\"]", 1, 3, "invalid UTF-8 in string" },
+	{ "[\"\xc0\xaf\"]", 1, 3, "invalid UTF-8 in string" },
+	{ "[\"\xed\xa0\x80\"]", 1, 3, "invalid UTF-8 in string" },
+	{ "[\"\xf4\x90\x80\x80\"]", 1, 3, "invalid UTF-8 in string" },
 };
 
 START_TEST(syntax_errors_name_line_and_column)
