@@ -1,0 +1,86 @@
+#!/usr/bin/env bats
+# The seccomp filter, call by call, with tests/helpers/try-syscall.  Each
+# call is first tried in a bare bwrap sandbox: where the kernel already
+# fails it with another errno, fence's EPERM shows that the filter acted.
+
+load ../helpers/lib
+
+BLOCKED="ptrace process_vm_readv process_vm_writev keyctl add_key request_key bpf
+perf_event_open userfaultfd kexec_load kexec_file_load init_module finit_module delete_module
+mount umount2 pivot_root setns unshare-user clone-user tiocsti tiocsti-high-bits tioclinux
+personality swapon syslog acct"
+
+setup() {
+	require_userns
+	fence_sandbox_home
+	# The helper must sit where the sandbox may execute it: the working directory.
+	cp "$FENCE_BUILD/tests/helpers/try-syscall" "$WORK/"
+}
+
+teardown() {
+	fence_sandbox_home_cleanup
+}
+
+# Print the errno name of CALL in a bare bwrap sandbox (no fence filter).
+bare_errno() {
+	bwrap --unshare-pid --unshare-net --ro-bind / / --dev /dev --proc /proc --chdir "$WORK" \
+		./try-syscall "$1" | cut -d' ' -f2
+}
+
+@test "seccomp: blocked calls fail with EPERM" {
+	run "$FENCE" -- ./try-syscall $BLOCKED
+	assert_status 0
+	local call
+	for call in $BLOCKED; do
+		assert_output_contains "$call EPERM"
+	done
+}
+
+@test "seccomp: the filter changes what the kernel returns" {
+	local call bare changed=0
+	run "$FENCE" -- ./try-syscall $BLOCKED
+	assert_status 0
+	for call in $BLOCKED; do
+		bare=$(bare_errno "$call")
+		if [ "$bare" != EPERM ]; then
+			assert_output_contains "$call EPERM"
+			changed=$((changed + 1))
+		fi
+	done
+	# Without a filter most of these fail with EFAULT, EINVAL or EBADF.
+	[ "$changed" -ge 15 ]
+}
+
+@test "seccomp: clone3 fails with ENOSYS so libc falls back to clone" {
+	run "$FENCE" -- ./try-syscall clone3
+	assert_status 0
+	assert_output_contains "clone3 ENOSYS"
+}
+
+@test "seccomp: ordinary calls pass" {
+	run "$FENCE" -- ./try-syscall read tcgets
+	assert_status 0
+	assert_output_contains "read EBADF"
+	assert_output_contains "tcgets EBADF"
+}
+
+@test "seccomp: a new user namespace is refused" {
+	command -v unshare >/dev/null || skip "unshare is not installed"
+	run "$FENCE" -- unshare --user true
+	[ "$status" -ne 0 ]
+	assert_output_contains "Operation not permitted"
+}
+
+@test "seccomp: a 32-bit system call kills the process" {
+	[ "$(uname -m)" = x86_64 ] || skip "the ia32 entry exists on x86_64 only"
+	run "$FENCE" -- ./try-syscall ia32-getpid
+	# SIGSYS is 31: the process was killed, not given an errno.
+	assert_status 159
+}
+
+@test "seccomp: the filter is installed in the command" {
+	run "$FENCE" -- grep -E '^(NoNewPrivs|Seccomp):' /proc/self/status
+	assert_status 0
+	assert_output_matches 'NoNewPrivs:[[:space:]]+1'
+	assert_output_matches 'Seccomp:[[:space:]]+2'
+}
