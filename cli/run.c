@@ -413,8 +413,6 @@ static int run_status(const struct run *run)
 }
 
 /* Resolve the configuration; prints its warnings.  Returns 0 or an exit status. */
-#pragma weak config_resolve
-#pragma weak config_result_done
 static int resolve_config(const struct run_options *o, const char *cwd, struct config_result *ret)
 {
 	struct config_request req = {
@@ -424,10 +422,6 @@ static int resolve_config(const struct run_options *o, const char *cwd, struct c
 	};
 	_cleanup_free_ char *error = NULL;
 
-	*ret = (struct config_result){ .source = CONFIG_SOURCE_DEFAULT };
-	/* TODO: until the loader lands, the built-in default applies to every run. */
-	if (!config_resolve)
-		return 0;
 	if (config_resolve(&req, ret, &error) < 0) {
 		msg_error("%s", error ? error : "cannot load the configuration");
 		return FENCE_EXIT_FAILURE;
@@ -435,13 +429,6 @@ static int resolve_config(const struct run_options *o, const char *cwd, struct c
 	for (size_t i = 0; i < ret->warnings.n; i++)
 		msg_warning("%s", ret->warnings.v[i]);
 	return 0;
-}
-
-/* Release what resolve_config returned. */
-static void release_config(struct config_result *c)
-{
-	if (config_result_done)
-		config_result_done(c);
 }
 
 int run_execute(struct run_options *o)
@@ -546,7 +533,7 @@ out_pty:
 		ptyrelay_close(&run.pty, NULL);
 out_config:
 	strv_done(&command);
-	release_config(&cfg);
+	config_result_done(&cfg);
 	return status;
 }
 

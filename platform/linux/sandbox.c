@@ -23,12 +23,6 @@
 
 extern char **environ;
 
-/* Directories the command may read and execute from (Landlock's base set). */
-static const char *const base_read_paths[] = {
-	"/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc", "/proc",
-	"/sys", "/run", "/var/lib", "/var/cache", "/opt",
-};
-
 /* Build the environment bwrap and the command start with. */
 static void build_env(const struct sandbox_spec *spec, struct sandbox_launch *l)
 {
@@ -71,41 +65,13 @@ static void json_add_strv(struct json_object *obj, const char *key, const struct
 	json_object_object_add(obj, key, a);
 }
 
-/* Collect the Landlock path lists: the base set, then the planner's grants. */
-static void landlock_lists(const struct sandbox_spec *spec, const struct mount_plan *plan,
-			   struct strv *read, struct strv *write)
-{
-	char target[PATH_MAX];
-	ssize_t n;
-
-	for (size_t i = 0; i < ELEMENTSOF(base_read_paths); i++)
-		strv_push(read, base_read_paths[i]);
-	/* A resolv.conf that is a symlink needs its target's directory. */
-	n = readlink("/etc/resolv.conf", target, sizeof(target) - 1);
-	if (n > 0 && target[0] == '/') {
-		target[n] = '\0';
-		*strrchr(target, '/') = '\0';
-		if (target[0])
-			strv_push(read, target);
-	}
-	strv_push(read, spec->cwd);
-	strv_push(read, spec->home);
-	strv_copy(read, &plan->landlock_read);
-
-	strv_push(write, "/tmp");
-	strv_push(write, "/dev");
-	strv_copy(write, &plan->landlock_write);
-}
-
 /* Serialize the init's settings as JSON text (owned). */
 static char *build_init_spec(const struct sandbox_spec *spec, const struct mount_plan *plan)
 {
 	struct json_object *o = json_object_new_object();
 	struct json_object *relays = json_object_new_array();
-	struct strv read = { 0 }, write = { 0 };
 	char *text;
 
-	landlock_lists(spec, plan, &read, &write);
 	json_object_object_add(o, "version", json_object_new_int(1));
 	json_object_object_add(o, "tty", json_object_new_boolean(spec->tty));
 	json_object_object_add(o, "debug", json_object_new_boolean(spec->debug));
@@ -113,9 +79,10 @@ static char *build_init_spec(const struct sandbox_spec *spec, const struct mount
 	json_object_object_add(o, "landlock",
 			       json_object_new_boolean(spec->features->landlock_abi > 0));
 	json_object_object_add(o, "scope_abstract_unix", json_object_new_boolean(spec->unshare_net));
-	json_add_strv(o, "landlock_read", &read);
+	/* The planner's grants already include the base set (system, cwd, home, /tmp, /dev). */
+	json_add_strv(o, "landlock_read", &plan->landlock_read);
 	json_add_strv(o, "landlock_exec", &plan->landlock_exec);
-	json_add_strv(o, "landlock_write", &write);
+	json_add_strv(o, "landlock_write", &plan->landlock_write);
 	for (size_t i = 0; i < spec->n_relays; i++) {
 		struct json_object *r = json_object_new_object();
 
@@ -127,8 +94,6 @@ static char *build_init_spec(const struct sandbox_spec *spec, const struct mount
 
 	text = xstrdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	json_object_put(o);
-	strv_done(&read);
-	strv_done(&write);
 	return text;
 }
 
@@ -184,10 +149,6 @@ static void build_argv(const struct sandbox_spec *spec, const char *fence_exe,
 	strv_push(a, "--ro-bind");
 	strv_push(a, fence_exe);
 	strv_push(a, SANDBOX_FENCE_PATH);
-	strv_push(a, "--perms");
-	strv_push(a, "0700");
-	strv_push(a, "--dir");
-	strv_push(a, SANDBOX_RUNTIME_DIR);
 	strv_push(a, "--chdir");
 	strv_push(a, spec->cwd);
 

@@ -18,6 +18,9 @@ teardown() {
 
 # Start fence in the background with a script that names itself $MARK.
 start_fence() {
+	# Empty the output first: a stale "ready" would let the test signal a
+	# fence that has not installed its handlers yet.
+	: >"$WORK/out"
 	"$FENCE" -- bash -c "$1" "$MARK" >"$WORK/out" 2>&1 &
 	FENCE_PID=$!
 }
