@@ -98,6 +98,9 @@ static void alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 	buf->len = suggested;
 }
 
+static void master_read_cb(uv_stream_t *s, ssize_t n, const uv_buf_t *buf);
+static void in_read_cb(uv_stream_t *s, ssize_t n, const uv_buf_t *buf);
+
 /* Resume the source of a write once its destination has drained. */
 static void write_cb(uv_write_t *req, int status)
 {
@@ -105,16 +108,22 @@ static void write_cb(uv_write_t *req, int status)
 	struct ptyrelay *r = w->relay;
 
 	if (uv_stream_get_write_queue_size(req->handle) < RELAY_HIGH_WATER / 2 &&
-	    !uv_is_closing((uv_handle_t *)w->source) && !uv_is_active((uv_handle_t *)w->source)) {
-		if (w->source == (uv_stream_t *)&r->master_pipe && !r->master_eof)
-			uv_read_start(w->source, alloc_cb, NULL);
+	    !uv_is_closing((uv_handle_t *)w->source)) {
+		if (w->source == (uv_stream_t *)&r->master_pipe && !r->master_eof &&
+		    !uv_is_active((uv_handle_t *)w->source))
+			uv_read_start(w->source, alloc_cb, master_read_cb);
+		if (w->source == (uv_stream_t *)&r->in && r->in_paused) {
+			r->in_paused = false;
+			if (r->reading_in)
+				uv_read_start(w->source, alloc_cb, in_read_cb);
+		}
 	}
 	free(w);
 }
 
 /* Queue bytes for dst, pausing src when dst falls behind. */
 static void relay_bytes(struct ptyrelay *r, uv_stream_t *src, uv_stream_t *dst, const char *data,
-			size_t len, uv_read_cb cb)
+			size_t len)
 {
 	struct relay_write *w = xmalloc(sizeof(*w) + len);
 	uv_buf_t buf;
@@ -127,8 +136,11 @@ static void relay_bytes(struct ptyrelay *r, uv_stream_t *src, uv_stream_t *dst, 
 		free(w);
 		return;
 	}
-	if (uv_stream_get_write_queue_size(dst) > RELAY_HIGH_WATER)
+	if (uv_stream_get_write_queue_size(dst) > RELAY_HIGH_WATER) {
 		uv_read_stop(src);
+		if (src == (uv_stream_t *)&r->in)
+			r->in_paused = true;
+	}
 }
 
 /* Copy the command's output to the user's terminal; EIO marks its end. */
@@ -137,7 +149,7 @@ static void master_read_cb(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 	struct ptyrelay *r = s->data;
 
 	if (n > 0)
-		relay_bytes(r, s, (uv_stream_t *)&r->out, buf->base, (size_t)n, master_read_cb);
+		relay_bytes(r, s, (uv_stream_t *)&r->out, buf->base, (size_t)n);
 	free(buf->base);
 	if (n < 0 && !r->master_eof) {
 		/* EIO is how a PTY leader reports that no follower fd is open. */
@@ -154,7 +166,7 @@ static void in_read_cb(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 	struct ptyrelay *r = s->data;
 
 	if (n > 0 && !r->master_eof)
-		relay_bytes(r, s, (uv_stream_t *)&r->master_pipe, buf->base, (size_t)n, in_read_cb);
+		relay_bytes(r, s, (uv_stream_t *)&r->master_pipe, buf->base, (size_t)n);
 	free(buf->base);
 	if (n < 0) {
 		uv_read_stop(s);
@@ -223,7 +235,7 @@ void ptyrelay_resume(struct ptyrelay *r)
 		return;
 	enter_raw(r);
 	ptyrelay_resize(r);
-	if (!r->reading_in && !uv_is_closing((uv_handle_t *)&r->in)) {
+	if (!r->reading_in && !r->in_paused && !uv_is_closing((uv_handle_t *)&r->in)) {
 		if (uv_read_start((uv_stream_t *)&r->in, alloc_cb, in_read_cb) == 0)
 			r->reading_in = true;
 	}
@@ -244,24 +256,40 @@ static void close_cb(uv_handle_t *h)
 		r->on_closed(r);
 }
 
+/* Close the output side once everything queued for the terminal was written. */
+static void out_drained_cb(uv_shutdown_t *req, int status)
+{
+	struct ptyrelay *r = req->data;
+
+	/* A terminal is no socket, so shutdown(2) itself fails; the queue has drained. */
+	leave_raw(r);
+	uv_close((uv_handle_t *)&r->out, close_cb);
+}
+
 void ptyrelay_close(struct ptyrelay *r, void (*on_closed)(struct ptyrelay *))
 {
 	uv_handle_t *handles[] = { (uv_handle_t *)&r->in, (uv_handle_t *)&r->out,
 				   (uv_handle_t *)&r->master_pipe };
 	int initialised = r->pending_closes;
 
-	leave_raw(r);
 	ptyrelay_close_slave(r);
 	if (r->master >= 0)
 		close(TAKE_FD(r->master));
 	r->on_closed = on_closed;
 	if (initialised == 0) {
+		leave_raw(r);
 		if (on_closed)
 			on_closed(r);
 		return;
 	}
 	for (int i = 0; i < initialised; i++) {
 		handles[i]->data = r;
+		if (handles[i] == (uv_handle_t *)&r->out) {
+			r->out_shutdown.data = r;
+			if (uv_shutdown(&r->out_shutdown, (uv_stream_t *)&r->out, out_drained_cb) == 0)
+				continue;
+			leave_raw(r);
+		}
 		uv_close(handles[i], close_cb);
 	}
 }

@@ -22,7 +22,9 @@ struct ptyrelay {
 	uv_tty_t out; /* the user's terminal, write side */
 	uv_pipe_t master_pipe;
 	bool raw; /* the user's terminal is in raw mode now */
-	bool reading_in;
+	bool reading_in; /* false while suspended (job stop) or after EOF */
+	bool in_paused; /* the PTY fell behind: stdin waits for it to drain */
+	uv_shutdown_t out_shutdown;
 	bool master_eof; /* the follower side is closed: no more output */
 	int pending_closes;
 	void (*on_master_eof)(struct ptyrelay *r);

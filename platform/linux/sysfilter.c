@@ -49,13 +49,17 @@ const char *const *sysfilter_blocked(size_t *ret_n)
 	return blocked;
 }
 
-/* Add one rule for a syscall name; names this libseccomp does not know are skipped. */
+/*
+ * Add one rule for a syscall name.  Names this libseccomp does not know,
+ * and calls the native architecture lacks (libseccomp gives those negative
+ * pseudo numbers, such as vm86 on x86_64), are skipped.
+ */
 static int add_rule(scmp_filter_ctx ctx, uint32_t action, const char *name, unsigned int n_args,
 		    const struct scmp_arg_cmp *args)
 {
 	int nr = seccomp_syscall_resolve_name(name);
 
-	if (nr == __NR_SCMP_ERROR)
+	if (nr < 0)
 		return 0;
 	return seccomp_rule_add_array(ctx, action, nr, n_args, args);
 }

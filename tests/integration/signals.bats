@@ -110,8 +110,16 @@ command_and_fence_in_state() {
 }
 
 command_and_fence_running() {
-	! command_and_fence_in_state T && ! all_in_state T "$FENCE_PID" &&
-		! all_in_state T $(pgrep -f "^bash -c .* $MARK\$")
+	local pid
+	for pid in "$FENCE_PID" $(pgrep -f "^bash -c .* $MARK\$"); do
+		[ "$(ps -o stat= -p "$pid" | cut -c1)" != T ] || return 1
+	done
+}
+
+# Show fence and the command's processes when a wait failed.
+show_states() {
+	ps -o pid,ppid,pgid,sid,stat,args -p "$FENCE_PID" $(pgrep -f "$MARK") >&2
+	return 1
 }
 
 @test "signals: SIGTSTP stops the command and fence, SIGCONT resumes both" {
@@ -119,9 +127,9 @@ command_and_fence_running() {
 	wait_until 10 out_contains ready
 	kill -TSTP "$FENCE_PID"
 	# fence stops itself once the init reported the command's stop.
-	wait_until 10 command_and_fence_in_state T
+	wait_until 10 command_and_fence_in_state T || show_states
 	kill -CONT "$FENCE_PID"
-	wait_until 10 command_and_fence_running
+	wait_until 10 command_and_fence_running || show_states
 	kill -TERM "$FENCE_PID"
 	wait_fence
 	[ "$status" -eq 143 ]
