@@ -119,12 +119,60 @@ void relay_close(struct relay *r);
 
 /*
  * relay_run_specs: run relays given as "LISTEN=TARGET" strings on a new
- * loop until the process is killed; for the in-sandbox relay process.
- * Returns only on a start-up failure (negative errno, message printed).
- * With ignore_failures, a relay that cannot start is skipped with a
- * debug-log line (for best-effort [::1] listeners).
+ * loop until the process is killed.  Returns only on a start-up failure
+ * (negative errno, message printed).
  */
-int relay_run_specs(char *const *specs, size_t n, bool ignore_failures);
+int relay_run_specs(char *const *specs, size_t n);
+
+/*
+ * relay_spawn: fork a process that runs one relay per listen[i] ->
+ * target[i] pair (a listen spec starting with '?' is optional) and return
+ * once all of them listen.  The process gets SIGKILL when the caller
+ * dies; the init of a sandbox calls this before starting the command.
+ * Returns 0 and the pid, or a negative errno with an owned message.
+ */
+int relay_spawn(char *const *listen, char *const *target, size_t n, pid_t *ret_pid,
+		char **ret_error);
+
+/* ---- the bridge of one sandbox ---- */
+
+struct bridge_options {
+	const struct fence_config *config; /* read during bridge_start only */
+	bool isolated; /* the sandbox gets its own network namespace */
+	const struct strv *ports; /* -p values (PORT, ADDR:PORT, [V6]:PORT); may be NULL */
+	proxy_event_fn on_event; /* may be NULL */
+	void *userdata;
+};
+
+/*
+ * The host side of one sandbox's network.  Isolated: the proxies listen
+ * on Unix sockets only, and the init must run inside_listen[i] ->
+ * inside_target[i] relays (relay_spawn), among them 127.0.0.1:3128 and
+ * 127.0.0.1:1080.  Not isolated (relaxed or shared): the proxies listen
+ * on 127.0.0.1 and nothing runs inside.
+ */
+struct bridge {
+	struct proxy *proxy;
+	struct relay **relays; /* host halves of local-outbound and -p bridges */
+	size_t n_relays;
+	char *dir; /* host directory, 0700, removed by bridge_close */
+	struct strv bind_src, bind_dst; /* directories to bind into the sandbox, in pairs */
+	struct strv inside_listen, inside_target; /* relays for the init, in pairs */
+	struct strv env; /* "NAME=VALUE" proxy variables for inside */
+	struct strv notices; /* '[fence]' notices for the user */
+};
+
+/*
+ * bridge_start: make the socket directories, start the proxies and the
+ * host-side relays on loop, and fill in what the sandbox needs.  bind_dst[0]
+ * (the proxies) is meant read-only, bind_dst[1] (reverse sockets made
+ * inside) writable.  Returns 0 or a negative errno with an owned message.
+ */
+int bridge_start(uv_loop_t *loop, const struct bridge_options *o, struct bridge **ret,
+		 char **ret_error);
+
+/* bridge_close: stop everything and remove the directories; NULL is fine. */
+void bridge_close(struct bridge *b);
 
 /* ---- log lines ---- */
 

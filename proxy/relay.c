@@ -7,10 +7,13 @@
  * proxies behind the bridge apply it.
  */
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 
 #include "proxy/internal.h"
 
@@ -35,22 +38,25 @@ struct relay {
 	bool closing;
 };
 
-/* Parse "tcp:IP:PORT", "tcp:[IPV6]:PORT" or "unix:PATH". */
+/* Parse "tcp:IP:PORT", "tcp:[IPV6]:PORT" or "unix:PATH"; a bare "/PATH" is Unix, a bare "IP:PORT" TCP. */
 static int endpoint_parse(const char *spec, struct relay_endpoint *ret)
 {
 	struct domain_host h;
 	int port;
 
 	memset(ret, 0, sizeof(*ret));
-	if (strncmp(spec, "unix:", 5) == 0) {
-		if (spec[5] != '/' || strlen(spec + 5) >= sizeof(ret->path))
+	if (strncmp(spec, "unix:", 5) == 0)
+		spec += 5;
+	if (spec[0] == '/') {
+		if (strlen(spec) >= sizeof(ret->path))
 			return -EINVAL;
 		ret->is_unix = true;
-		strcpy(ret->path, spec + 5);
+		strcpy(ret->path, spec);
 		return 0;
 	}
-	if (strncmp(spec, "tcp:", 4) != 0 ||
-	    http_parse_authority(spec + 4, strlen(spec + 4), 0, &h, &port) < 0 || port == 0)
+	if (strncmp(spec, "tcp:", 4) == 0)
+		spec += 4;
+	if (http_parse_authority(spec, strlen(spec), 0, &h, &port) < 0 || port == 0)
 		return -EINVAL;
 	if (h.kind == DOMAIN_IPV4) {
 		struct sockaddr_in *sin = (struct sockaddr_in *)&ret->addr;
@@ -189,36 +195,131 @@ void relay_close(struct relay *r)
 	relay_unref(r);
 }
 
-int relay_run_specs(char *const *specs, size_t n, bool ignore_failures)
+/*
+ * Start one relay per LISTEN/TARGET pair on loop.  A listen spec starting
+ * with '?' is optional: when it cannot listen (no IPv6 loopback, say) it
+ * is skipped with a debug-log line.  Returns 0 or a negative errno with an
+ * owned message.
+ */
+static int start_pairs(uv_loop_t *loop, char *const *listen, char *const *target, size_t n,
+		       char **ret_error)
 {
-	uv_loop_t loop;
-	size_t started = 0;
-
-	uv_loop_init(&loop);
 	for (size_t i = 0; i < n; i++) {
-		_cleanup_free_ char *listen_spec = xstrdup(specs[i]);
+		bool optional = listen[i][0] == '?';
 		_cleanup_free_ char *err = NULL;
-		char *eq = strchr(listen_spec, '=');
 		struct relay *r;
-		int e;
+		int e = relay_start(loop, listen[i] + optional, target[i], &r, &err);
 
-		if (!eq) {
-			msg_error("invalid relay '%s' (expected LISTEN=TARGET)", specs[i]);
-			return -EINVAL;
-		}
-		*eq = '\0';
-		e = relay_start(&loop, listen_spec, eq + 1, &r, &err);
-		if (e < 0 && ignore_failures) {
-			log_debug("relay skipped: %s", err);
+		if (e < 0 && optional) {
+			log_debug("optional relay skipped: %s", err);
 			continue;
 		}
 		if (e < 0) {
-			msg_error("%s", err);
+			*ret_error = TAKE_PTR(err);
 			return e;
 		}
-		started++;
 	}
-	log_debug("%zu relays running", started);
+	return 0;
+}
+
+int relay_run_specs(char *const *specs, size_t n)
+{
+	struct strv listen = { 0 }, target = { 0 };
+	_cleanup_free_ char *err = NULL;
+	uv_loop_t loop;
+	int e = 0;
+
+	for (size_t i = 0; i < n && e == 0; i++) {
+		const char *eq = strchr(specs[i], '=');
+
+		if (!eq) {
+			err = xasprintf("invalid relay '%s' (expected LISTEN=TARGET)", specs[i]);
+			e = -EINVAL;
+			break;
+		}
+		strv_push_take(&listen, xstrndup(specs[i], (size_t)(eq - specs[i])));
+		strv_push(&target, eq + 1);
+	}
+	uv_loop_init(&loop);
+	if (e == 0)
+		e = start_pairs(&loop, listen.v, target.v, n, &err);
+	strv_done(&listen);
+	strv_done(&target);
+	if (e < 0) {
+		msg_error("%s", err);
+		return e;
+	}
 	uv_run(&loop, UV_RUN_DEFAULT);
+	return 0;
+}
+
+/* The relay process: listen, report readiness on fd ready, then serve forever. */
+static _Noreturn void relay_child(pid_t parent, int ready, char *const *listen,
+				  char *const *target, size_t n)
+{
+	_cleanup_free_ char *err = NULL;
+	uv_loop_t loop;
+	int null_fd;
+
+	/* Die with the init, so no relay outlives the sandbox. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		_exit(1);
+	null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null_fd >= 0) {
+		dup2(null_fd, 0);
+		dup2(null_fd, 1);
+	}
+	if (uv_loop_init(&loop) < 0)
+		_exit(1);
+	if (start_pairs(&loop, listen, target, n, &err) < 0) {
+		if (write(ready, err, strlen(err)) < 0)
+			_exit(1);
+		_exit(1);
+	}
+	if (write(ready, "ok", 2) != 2)
+		_exit(1);
+	close(ready);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	_exit(0);
+}
+
+int relay_spawn(char *const *listen, char *const *target, size_t n, pid_t *ret_pid,
+		char **ret_error)
+{
+	char buf[512];
+	pid_t parent = getpid(), pid;
+	ssize_t len = 0, r;
+	int fds[2];
+
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		*ret_error = xasprintf("cannot create a pipe for the relays: %s", strerror(errno));
+		return -errno;
+	}
+	pid = fork();
+	if (pid < 0) {
+		int e = -errno;
+
+		close(fds[0]);
+		close(fds[1]);
+		*ret_error = xasprintf("cannot fork the relay process: %s", strerror(-e));
+		return e;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		relay_child(parent, fds[1], listen, target, n);
+	}
+	close(fds[1]);
+	while ((r = read(fds[0], buf + len, sizeof(buf) - 1 - (size_t)len)) > 0 ||
+	       (r < 0 && errno == EINTR))
+		if (r > 0)
+			len += r;
+	close(fds[0]);
+	buf[len] = '\0';
+	if (strcmp(buf, "ok") != 0) {
+		waitpid(pid, NULL, 0);
+		*ret_error = xstrdup(len > 0 ? buf : "the relay process failed to start");
+		return -EIO;
+	}
+	*ret_pid = pid;
 	return 0;
 }

@@ -96,7 +96,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (relays.n > 0)
-		return relay_run_specs(relays.v, relays.n, false) < 0 ? 1 : 0;
+		return relay_run_specs(relays.v, relays.n) < 0 ? 1 : 0;
 
 	loop = uv_default_loop();
 	o.on_event = proxy_log_event;
