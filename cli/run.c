@@ -21,6 +21,7 @@
 #include "platform/linux/ptyrelay.h"
 #include "platform/platform.h"
 #include "policy/policy.h"
+#include "proxy/proxy.h"
 
 /*
  * The run.  Every handle below is closed by run_close_handles(); the
@@ -45,6 +46,8 @@ struct run {
 	int first_signal; /* the forwarded SIGINT/SIGTERM/SIGHUP, or 0 */
 	int kill_signal; /* the second one, which killed the sandbox, or 0 */
 	bool closing;
+	struct bridge *bridge; /* proxies and bridges (proxy/), closed with the handles */
+	struct proxy_log proxy_log; /* where -m/-d proxy lines go */
 };
 
 /* Find an executable in $PATH and return its absolute path (owned), or NULL. */
@@ -314,6 +317,8 @@ static void run_close_handles(struct run *run)
 		uv_close((uv_handle_t *)&run->process, close_cb);
 	if (run->use_pty)
 		ptyrelay_close(&run->pty, NULL);
+	bridge_close(run->bridge); /* network: the proxies must close for the loop to end */
+	run->bridge = NULL;
 }
 
 /* Restore the user's terminal before a crash ends fence. */
@@ -431,6 +436,57 @@ static int resolve_config(const struct run_options *o, const char *cwd, struct c
 	return 0;
 }
 
+/*
+ * Network (proxy/): choose the mode, start the proxies and bridges on
+ * run->loop and print the notices.  Isolated unless allowedDomains is
+ * the bare "*" (relaxed) or bwrap cannot make a network namespace here
+ * (shared, with a warning).  Returns 0 or -1 after printing the error.
+ */
+static int run_start_network(struct run *run, const struct run_options *o,
+			     const struct fence_config *config,
+			     const struct linux_features *features, bool *ret_isolated)
+{
+	bool relaxed = config_relaxed_network(config);
+	_cleanup_free_ char *error = NULL;
+	struct bridge_options bo = {
+		.config = config,
+		.isolated = !relaxed && features->netns,
+		.ports = &o->ports,
+		.on_event = proxy_log_event,
+		.userdata = &run->proxy_log,
+	};
+	FILE *out = stderr;
+
+	if (o->log_file) {
+		out = fopen(o->log_file, "ae");
+		if (!out) {
+			msg_error("cannot open the log file %s: %s", o->log_file, strerror(errno));
+			return -1;
+		}
+		setvbuf(out, NULL, _IOLBF, 0);
+	}
+	run->proxy_log = (struct proxy_log){ .out = out, .monitor = o->monitor, .debug = o->debug };
+	if (!relaxed && !features->netns) {
+		msg_warning("network namespaces are unavailable here (%s), so the sandbox shares "
+			    "the host network: programs that ignore the proxy variables connect "
+			    "directly",
+			    features->netns_reason[0] ? features->netns_reason : "unknown reason");
+		msg_hint("'fence --linux-features' shows what this system supports");
+	}
+	if (bridge_start(run->loop, &bo, &run->bridge, &error) < 0) {
+		msg_error("cannot start the network proxies: %s", error);
+		uv_run(run->loop, UV_RUN_DEFAULT);
+		return -1;
+	}
+	for (size_t i = 0; i < run->bridge->notices.n; i++)
+		fprintf(out, "[fence] %s\n", run->bridge->notices.v[i]);
+	if (o->debug)
+		fprintf(out, "[fence] network: %s mode\n",
+			bo.isolated ? "isolated" : relaxed ? "relaxed" : "shared");
+	*ret_isolated = bo.isolated;
+	return 0;
+}
+
 int run_execute(struct run_options *o)
 {
 	struct run run = { .result = -1, .control_fd = -1 };
@@ -438,6 +494,9 @@ int run_execute(struct run_options *o)
 	struct linux_features features;
 	struct sandbox_launch launch = { .spec_fd = -1, .control_fd = -1, .control_child_fd = -1 };
 	struct strv command = { 0 };
+	struct extra_bind net_binds[2]; /* network (proxy/) */
+	struct relay_spec *net_relays = NULL;
+	bool isolated = true;
 	char cwd[PATH_MAX];
 	_cleanup_free_ char *error = NULL;
 	int status = FENCE_EXIT_FAILURE;
@@ -473,11 +532,16 @@ int run_execute(struct run_options *o)
 	}
 
 	run.loop = uv_default_loop();
-	/*
-	 * Proxies: start the HTTP and SOCKS5 proxies on run.loop here, and add
-	 * their socket directory to spec.binds, the relays to spec.relays and
-	 * the proxy variables to spec.extra_env.
-	 */
+	/* Network (proxy/): the proxies join run.loop before the spawn. */
+	if (run_start_network(&run, o, &cfg.config, &features, &isolated) < 0)
+		goto out_pty;
+	for (size_t i = 0; i < run.bridge->bind_src.n && i < ELEMENTSOF(net_binds); i++)
+		net_binds[i] = (struct extra_bind){ run.bridge->bind_src.v[i],
+						    run.bridge->bind_dst.v[i], i > 0 };
+	net_relays = xcalloc(run.bridge->inside_listen.n + 1, sizeof(*net_relays));
+	for (size_t i = 0; i < run.bridge->inside_listen.n; i++)
+		net_relays[i] = (struct relay_spec){ run.bridge->inside_listen.v[i],
+						     run.bridge->inside_target.v[i] };
 
 	struct sandbox_spec spec = {
 		.config = &cfg.config,
@@ -486,12 +550,19 @@ int run_execute(struct run_options *o)
 		.home = home_directory(),
 		.argv = command.v,
 		.tty = run.use_pty,
-		.unshare_net = true,
+		.unshare_net = isolated,
+		.binds = isolated ? net_binds : NULL,
+		.n_binds = isolated ? run.bridge->bind_src.n : 0,
+		.relays = net_relays,
+		.n_relays = run.bridge->inside_listen.n,
+		.extra_env = &run.bridge->env,
 		.debug = o->debug,
 	};
 	r = sandbox_prepare(&spec, &launch, &error);
 	if (r < 0) {
 		msg_error("%s", error);
+		bridge_close(TAKE_PTR(run.bridge));
+		uv_run(run.loop, UV_RUN_DEFAULT);
 		goto out_pty;
 	}
 	report_launch(o, &launch);
@@ -531,7 +602,10 @@ out_launch:
 out_pty:
 	if (run.use_pty && !run.spawned)
 		ptyrelay_close(&run.pty, NULL);
+	if (run.proxy_log.out && run.proxy_log.out != stderr)
+		fclose(run.proxy_log.out);
 out_config:
+	free(net_relays);
 	strv_done(&command);
 	config_result_done(&cfg);
 	return status;

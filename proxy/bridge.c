@@ -161,7 +161,7 @@ static int make_dirs(struct bridge *b, char **ret_error)
 	const char *base = getenv("TMPDIR");
 	_cleanup_free_ char *tmpl = NULL, *net = NULL, *rev = NULL;
 
-	if (!base || base[0] != '/' || strlen(base) > 40)
+	if (!base || base[0] != '/' || strlen(base) > 60)
 		base = "/tmp";
 	tmpl = xasprintf("%s/fence-net-XXXXXX", base);
 	if (!mkdtemp(tmpl)) {

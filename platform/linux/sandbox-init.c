@@ -30,6 +30,7 @@
 
 #include "platform/linux/landlock.h"
 #include "platform/linux/sysfilter.h"
+#include "proxy/proxy.h"
 
 extern char **environ;
 
@@ -447,14 +448,33 @@ int sandbox_init_main(int spec_fd, int control_fd, char **argv)
 	}
 
 	/*
-	 * In-sandbox relays (s.relays) start here, on st.loop, before the
-	 * command, so that the proxy ports accept connections from its first
-	 * instruction on.
-	 * TODO: the relays are not started yet; with --unshare-net the command
-	 * has no network at all meanwhile.
+	 * Network (proxy/): the in-sandbox relays (127.0.0.1:3128 and :1080 to
+	 * the proxies' sockets, local-outbound and -p bridges) run in a
+	 * process of their own, listening before the command starts.  It dies
+	 * with this init, and so with the PID namespace.
 	 */
-	for (size_t i = 0; i < s.n_relays; i++)
-		init_debug(&s, "relay %s -> %s not started", s.relays[i].listen, s.relays[i].connect);
+	if (s.n_relays > 0) {
+		char **listen = xcalloc(s.n_relays + 1, sizeof(*listen));
+		char **target = xcalloc(s.n_relays + 1, sizeof(*target));
+		_cleanup_free_ char *relay_error = NULL;
+		pid_t relay_pid;
+
+		for (size_t i = 0; i < s.n_relays; i++) {
+			listen[i] = s.relays[i].listen;
+			target[i] = s.relays[i].connect;
+		}
+		r = relay_spawn(listen, target, s.n_relays, &relay_pid, &relay_error);
+		free(listen);
+		free(target);
+		if (r < 0) {
+			msg_error("init: cannot start the network relays: %s", relay_error);
+			close(st.sigchld_fd);
+			uv_loop_close(&st.loop);
+			spec_done(&s);
+			return FENCE_EXIT_FAILURE;
+		}
+		init_debug(&s, "%zu network relays running (pid %d)", s.n_relays, (int)relay_pid);
+	}
 
 	r = start_command(&st, &s, argv);
 	if (r != 0) {
