@@ -478,8 +478,10 @@ static int run_start_network(struct run *run, const struct run_options *o,
 		uv_run(run->loop, UV_RUN_DEFAULT);
 		return -1;
 	}
-	for (size_t i = 0; i < run->bridge->notices.n; i++)
-		fprintf(out, "[fence] %s\n", run->bridge->notices.v[i]);
+	if (o->debug || o->monitor) {
+		for (size_t i = 0; i < run->bridge->notices.n; i++)
+			fprintf(out, "[fence] %s\n", run->bridge->notices.v[i]);
+	}
 	if (o->debug)
 		fprintf(out, "[fence] network: %s mode\n",
 			bo.isolated ? "isolated" : relaxed ? "relaxed" : "shared");

@@ -127,8 +127,9 @@ int relay_run_specs(char *const *specs, size_t n);
 /*
  * relay_spawn: fork a process that runs one relay per listen[i] ->
  * target[i] pair (a listen spec starting with '?' is optional) and return
- * once all of them listen.  The process gets SIGKILL when the caller
- * dies; the init of a sandbox calls this before starting the command.
+ * once all of them listen.  The process exits when the caller does (it
+ * watches a pipe whose other end only the caller holds); the init of a
+ * sandbox calls this before starting the command.
  * Returns 0 and the pid, or a negative errno with an owned message.
  */
 int relay_spawn(char *const *listen, char *const *target, size_t n, pid_t *ret_pid,

@@ -10,7 +10,6 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -253,23 +252,31 @@ int relay_run_specs(char *const *specs, size_t n)
 	return 0;
 }
 
-/* The relay process: listen, report readiness on fd ready, then serve forever. */
-static _Noreturn void relay_child(pid_t parent, int ready, char *const *listen,
+/* The caller is gone (the lifeline pipe reached EOF): so is the sandbox. */
+static void on_lifeline(uv_poll_t *h, int status, int events)
+{
+	_exit(0);
+}
+
+/*
+ * The relay process: listen, report readiness on fd ready, then serve
+ * until the lifeline pipe from the caller ends, so no relay outlives it.
+ */
+static _Noreturn void relay_child(int lifeline, int ready, char *const *listen,
 				  char *const *target, size_t n)
 {
 	_cleanup_free_ char *err = NULL;
+	uv_poll_t life;
 	uv_loop_t loop;
 	int null_fd;
 
-	/* Die with the init, so no relay outlives the sandbox. */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
-		_exit(1);
 	null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null_fd >= 0) {
 		dup2(null_fd, 0);
 		dup2(null_fd, 1);
 	}
-	if (uv_loop_init(&loop) < 0)
+	if (uv_loop_init(&loop) < 0 || uv_poll_init(&loop, &life, lifeline) < 0 ||
+	    uv_poll_start(&life, UV_READABLE | UV_DISCONNECT, on_lifeline) < 0)
 		_exit(1);
 	if (start_pairs(&loop, listen, target, n, &err) < 0) {
 		if (write(ready, err, strlen(err)) < 0)
@@ -287,11 +294,17 @@ int relay_spawn(char *const *listen, char *const *target, size_t n, pid_t *ret_p
 		char **ret_error)
 {
 	char buf[512];
-	pid_t parent = getpid(), pid;
+	pid_t pid;
 	ssize_t len = 0, r;
-	int fds[2];
+	int fds[2], life[2];
 
+	if (pipe2(life, O_CLOEXEC) < 0) {
+		*ret_error = xasprintf("cannot create a pipe for the relays: %s", strerror(errno));
+		return -errno;
+	}
 	if (pipe2(fds, O_CLOEXEC) < 0) {
+		close(life[0]);
+		close(life[1]);
 		*ret_error = xasprintf("cannot create a pipe for the relays: %s", strerror(errno));
 		return -errno;
 	}
@@ -301,14 +314,19 @@ int relay_spawn(char *const *listen, char *const *target, size_t n, pid_t *ret_p
 
 		close(fds[0]);
 		close(fds[1]);
+		close(life[0]);
+		close(life[1]);
 		*ret_error = xasprintf("cannot fork the relay process: %s", strerror(-e));
 		return e;
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		relay_child(parent, fds[1], listen, target, n);
+		close(life[1]);
+		relay_child(life[0], fds[1], listen, target, n);
 	}
 	close(fds[1]);
+	close(life[0]);
+	/* life[1] stays open, close-on-exec, for as long as this process lives. */
 	while ((r = read(fds[0], buf + len, sizeof(buf) - 1 - (size_t)len)) > 0 ||
 	       (r < 0 && errno == EINTR))
 		if (r > 0)
@@ -316,6 +334,7 @@ int relay_spawn(char *const *listen, char *const *target, size_t n, pid_t *ret_p
 	close(fds[0]);
 	buf[len] = '\0';
 	if (strcmp(buf, "ok") != 0) {
+		close(life[1]);
 		waitpid(pid, NULL, 0);
 		*ret_error = xstrdup(len > 0 ? buf : "the relay process failed to start");
 		return -EIO;

@@ -183,9 +183,11 @@ while True:
 	assert_status 7
 }
 
-@test "network: allowLocalOutbound without ports prints a notice" {
+@test "network: allowLocalOutbound without ports prints a -d notice" {
 	config '{"network": {"allowLocalOutbound": true}}'
 	run "$FENCE" -- true
+	refute_output_contains "[fence]"
+	run "$FENCE" -d -- true
 	assert_status 0
 	assert_output_contains "[fence] allowLocalOutbound is set but allowLocalOutboundPorts is empty"
 }
