@@ -152,6 +152,19 @@ void dangerous_add_dir(struct dangerous_set *set, const char *dir, bool allow_gi
 		add_git_file(set, dir, dotgit, allow_git_config);
 }
 
+void dangerous_add_ancestors(struct dangerous_set *set, const char *path)
+{
+	_cleanup_free_ char *prefix = xstrdup(path);
+
+	for (char *slash = strrchr(prefix, '/'); slash; slash = strrchr(prefix, '/')) {
+		const char *name = slash + 1;
+
+		if (dangerous_is_file_name(name) || is_dangerous_dir_name(name))
+			add_existing(set, prefix);
+		*slash = '\0';
+	}
+}
+
 static bool is_pseudo_fs(const char *path)
 {
 	return strcmp(path, "/proc") == 0 || strcmp(path, "/sys") == 0 || strcmp(path, "/dev") == 0;

@@ -48,5 +48,12 @@ void dangerous_walk(struct dangerous_set *set, const char *root, bool allow_git_
  */
 void dangerous_add_git_dir(struct dangerous_set *set, const char *gitdir, bool allow_git_config);
 
+/*
+ * dangerous_add_ancestors: add path and each directory above it whose name
+ * is dangerous, so that allowing `~/.vscode/extensions` or `~/.bashrc` by
+ * name leaves them read-only.
+ */
+void dangerous_add_ancestors(struct dangerous_set *set, const char *path);
+
 /* dangerous_set_done: free the contents of a set. */
 void dangerous_set_done(struct dangerous_set *set);

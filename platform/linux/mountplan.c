@@ -105,7 +105,7 @@ struct planner {
 	struct strv read_roots; /* sandbox paths visible under defaultDenyRead */
 	struct strv tmp_binds; /* paths below /tmp bound back after --tmpfs /tmp */
 	struct strv allow_read, allow_exec; /* canonical */
-	struct strv allow_lexical; /* both lists before symlink resolution */
+	struct strv allow_lexical; /* the allow lists' entries before symlink resolution */
 	struct strv unix_allowed; /* canonical allowUnixSockets */
 	struct late_mount *late;
 	size_t n_late;
@@ -547,6 +547,40 @@ out:
 	return r;
 }
 
+/*
+ * Resolve an allow list other than allowWrite.  With check_symlinks, an
+ * entry reached through a symlink that sits in a writable directory and
+ * points outside it is dropped: the sandbox could have planted that
+ * symlink to turn, say, an allowed socket name into the Docker socket.
+ */
+static int resolve_checked_list(struct planner *pl, const struct strv *list, const char *field,
+				bool check_symlinks, struct strv *ret_real, struct strv *ret_lexical)
+{
+	struct strv real = { 0 }, lexical = { 0 };
+	int r;
+
+	r = resolve_list(pl, list, field, &real, &lexical);
+	for (size_t i = 0; r == 0 && i < real.n; i++) {
+		_cleanup_free_ char *link = NULL;
+
+		if (check_symlinks)
+			link = fspath_symlink_escape(lexical.v[i], real.v[i], &pl->write_roots);
+		if (link) {
+			strv_pushf(&pl->plan->warnings,
+				   "%s: symlink '%s' inside a writable directory points outside it, "
+				   "so '%s' is not allowed",
+				   field, link, real.v[i]);
+			continue;
+		}
+		push_unique(ret_real, real.v[i]);
+		if (ret_lexical)
+			push_unique(ret_lexical, lexical.v[i]);
+	}
+	strv_done(&real);
+	strv_done(&lexical);
+	return r;
+}
+
 /* Whether path contains a ".git" component; sets *ret_len to the length up to it. */
 static bool inside_git_dir(const char *path, size_t *ret_len)
 {
@@ -575,15 +609,9 @@ static void dangerous_root(struct planner *pl, struct dangerous_set *set, const 
 
 		dangerous_add_git_dir(set, gitdir, allow_git_config);
 	}
-	if (stat(root, &st) < 0)
+	dangerous_add_ancestors(set, root);
+	if (stat(root, &st) < 0 || !S_ISDIR(st.st_mode))
 		return;
-	if (!S_ISDIR(st.st_mode)) {
-		const char *base = strrchr(root, '/') + 1;
-
-		if (dangerous_is_file_name(base))
-			push_unique(&set->existing, root);
-		return;
-	}
 	dangerous_add_dir(set, root, allow_git_config, false);
 	dangerous_walk(set, root, allow_git_config, budget);
 }
@@ -1006,19 +1034,20 @@ static int resolve_inputs(struct planner *pl)
 	r = prepare_fence_dir(pl);
 	if (r < 0)
 		return r;
-	r = resolve_list(pl, &pl->fs->allow_read, "filesystem.allowRead", &pl->allow_read,
-			 &pl->allow_lexical);
+	r = collect_write_roots(pl);
 	if (r < 0)
 		return r;
-	r = resolve_list(pl, &pl->fs->allow_execute, "filesystem.allowExecute", &pl->allow_exec,
-			 &pl->allow_lexical);
+	/* In normal mode everything is readable, so only defaultDenyRead needs the check. */
+	r = resolve_checked_list(pl, &pl->fs->allow_read, "filesystem.allowRead", pl->deny_read,
+				 &pl->allow_read, &pl->allow_lexical);
 	if (r < 0)
 		return r;
-	r = resolve_list(pl, &c->network.allow_unix_sockets, "network.allowUnixSockets",
-			 &pl->unix_allowed, NULL);
+	r = resolve_checked_list(pl, &pl->fs->allow_execute, "filesystem.allowExecute",
+				 pl->deny_read, &pl->allow_exec, &pl->allow_lexical);
 	if (r < 0)
 		return r;
-	return collect_write_roots(pl);
+	return resolve_checked_list(pl, &c->network.allow_unix_sockets, "network.allowUnixSockets",
+				    true, &pl->unix_allowed, NULL);
 }
 
 static void planner_done(struct planner *pl)

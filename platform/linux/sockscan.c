@@ -5,6 +5,8 @@
 #include "platform/linux/sockscan.h"
 
 #include <dirent.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -16,6 +18,20 @@ static bool skipped(const char *path, const struct strv *skip)
 		if (fspath_under(path, skip->v[i]))
 			return true;
 	return false;
+}
+
+/*
+ * Add the socket a symlink points to, wherever it lies: a symlink left in
+ * a visible directory reaches a socket that the scan would never visit.
+ */
+static void add_symlinked_socket(const char *link, struct strv *found)
+{
+	char real[PATH_MAX];
+	struct stat st;
+
+	if (stat(link, &st) == 0 && S_ISSOCK(st.st_mode) && realpath(link, real) &&
+	    !strv_contains(found, real))
+		strv_push(found, real);
 }
 
 /* Scan one directory; depth counts from the scan's root. */
@@ -39,12 +55,15 @@ static void scan_dir(const char *dir, unsigned depth, const struct strv *skip,
 			budget->truncated = true;
 			break;
 		}
-		if (e->d_type != DT_UNKNOWN && e->d_type != DT_SOCK && e->d_type != DT_DIR)
+		if (e->d_type != DT_UNKNOWN && e->d_type != DT_SOCK && e->d_type != DT_DIR &&
+		    e->d_type != DT_LNK)
 			continue;
 		path = fspath_join(dir, e->d_name);
 		if (lstat(path, &st) < 0)
 			continue;
-		if (S_ISSOCK(st.st_mode) && !strv_contains(found, path))
+		if (S_ISLNK(st.st_mode))
+			add_symlinked_socket(path, found);
+		else if (S_ISSOCK(st.st_mode) && !strv_contains(found, path))
 			strv_push(found, path);
 		else if (S_ISDIR(st.st_mode) && !skipped(path, skip))
 			strv_push(&subdirs, path);

@@ -13,8 +13,10 @@
 
 /*
  * sockscan_walk: append to found every socket file below root (root
- * included).  Follows no symlinks, skips /proc, /sys and every directory
- * in skip (and what lies below them), and stops at the budget's limits.
+ * included), and the canonical target of every symlink there that points
+ * to a socket.  Walks into no symlinked directory, skips /proc, /sys and
+ * every directory in skip (and what lies below them), and stops at the
+ * budget's limits.
  */
 void sockscan_walk(const char *root, const struct strv *skip, struct fspath_budget *budget,
 		   struct strv *found);

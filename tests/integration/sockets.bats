@@ -180,6 +180,22 @@ assert_reachable() {
 	assert_unreachable "$FENCE_TEST_ROOT/dbus/bus"
 }
 
+@test "sockets: a symlink planted under an allowed name unmasks nothing" {
+	listen_at "$FENCE_TEST_ROOT/docker/docker.sock"
+	ln -s "$FENCE_TEST_ROOT/docker/docker.sock" "$WORK/app.sock"
+	fence_config '{"filesystem": {"allowWrite": ["."]}, "network": {"allowUnixSockets": ["app.sock"]}}'
+	assert_unreachable "$WORK/app.sock"
+	assert_output_contains "symlink '$WORK/app.sock' inside a writable directory points outside it"
+	assert_unreachable "$FENCE_TEST_ROOT/docker/docker.sock"
+}
+
+@test "sockets: a symlink in cwd to a socket elsewhere is masked" {
+	listen_at "$FENCE_TEST_ROOT/srv/db.sock"
+	ln -s "$FENCE_TEST_ROOT/srv/db.sock" "$WORK/db.sock"
+	fence_config '{}'
+	assert_unreachable "$WORK/db.sock"
+}
+
 @test "sockets: a socket in an allowRead directory is masked" {
 	listen_at "$FENCE_TEST_ROOT/data/db.sock"
 	fence_config "{\"filesystem\": {\"defaultDenyRead\": true, \"allowRead\": [\"$FENCE_TEST_ROOT/data\", \"$BIN\"]}}"

@@ -468,6 +468,61 @@ START_TEST(symlink_in_read_only_dir_is_followed_once)
 }
 END_TEST
 
+START_TEST(allowed_dangerous_path_by_name_stays_read_only)
+{
+	make("home/.vscode/extensions/");
+	make("home/.bashrc");
+	strv_push(&F.cfg.filesystem.allow_write, "~/.vscode/extensions");
+	strv_push(&F.cfg.filesystem.allow_write, "~/.bashrc");
+	plan_ok();
+	EXPECT_ARGS(BASE_NORMAL, "--bind", "@/home/.bashrc", "@/home/.bashrc",
+		    "--bind", "@/home/.vscode/extensions", "@/home/.vscode/extensions",
+		    "--ro-bind", "@/home/.bashrc", "@/home/.bashrc",
+		    "--ro-bind", "@/home/.vscode", "@/home/.vscode");
+}
+END_TEST
+
+START_TEST(planted_symlink_does_not_allow_another_socket)
+{
+	_cleanup_free_ char *link = at("proj/app.sock");
+	_cleanup_free_ char *target = at("var/docker.sock");
+
+	make("proj/.idea/");
+	make("proj/.vscode/");
+	make("var/");
+	make_socket("var/docker.sock");
+	ck_assert_int_eq(symlink(target, link), 0);
+	strv_push(&F.cfg.filesystem.allow_write, ".");
+	strv_push(&F.cfg.network.allow_unix_sockets, "app.sock");
+	set_env("DOCKER_HOST=unix://@/var/docker.sock", NULL);
+	plan_ok();
+	EXPECT_ARGS(BASE_NORMAL, "--bind", "@/proj", "@/proj",
+		    "--ro-bind", "@/proj/.idea", "@/proj/.idea",
+		    "--ro-bind", "@/proj/.vscode", "@/proj/.vscode",
+		    "--ro-bind", "/dev/null", "@/var/docker.sock");
+	ck_assert_uint_eq(F.plan.warnings.n, 1);
+	ck_assert_ptr_nonnull(strstr(F.plan.warnings.v[0], "network.allowUnixSockets"));
+	ck_assert_uint_eq(F.plan.landlock_unix.n, 0);
+}
+END_TEST
+
+START_TEST(planted_symlink_does_not_allow_reading_under_default_deny_read)
+{
+	_cleanup_free_ char *link = at("proj/docs");
+	_cleanup_free_ char *target = at("home/.ssh");
+
+	make("home/.ssh/");
+	ck_assert_int_eq(symlink(target, link), 0);
+	strv_push(&F.cfg.filesystem.allow_write, ".");
+	strv_push(&F.cfg.filesystem.allow_read, "docs");
+	F.cfg.filesystem.default_deny_read = true;
+	plan_ok();
+	ck_assert(!has(&F.plan.args, "@/home/.ssh"));
+	ck_assert(!has(&F.plan.landlock_read, "@/home/.ssh"));
+	ck_assert_uint_eq(F.plan.warnings.n, 1);
+}
+END_TEST
+
 START_TEST(default_deny_read_binds_readable_set_and_allow_lists)
 {
 	make("proj/src/");
@@ -753,6 +808,9 @@ static Suite *mountplan_suite(void)
 	tcase_add_test(tc, tilde_and_relative_paths_resolve_against_home_and_cwd);
 	tcase_add_test(tc, symlink_in_writable_dir_pointing_outside_is_not_made_writable);
 	tcase_add_test(tc, symlink_in_read_only_dir_is_followed_once);
+	tcase_add_test(tc, allowed_dangerous_path_by_name_stays_read_only);
+	tcase_add_test(tc, planted_symlink_does_not_allow_another_socket);
+	tcase_add_test(tc, planted_symlink_does_not_allow_reading_under_default_deny_read);
 	tcase_add_test(tc, default_deny_read_binds_readable_set_and_allow_lists);
 	tcase_add_test(tc, strict_deny_read_binds_only_the_allow_lists);
 	tcase_add_test(tc, devices_minimal_adds_allowed_nodes);
