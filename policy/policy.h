@@ -10,3 +10,6 @@
 #include "policy/domain.h"
 #include "policy/environ.h"
 #include "policy/import.h"
+#include "policy/cmdline.h"
+#include "policy/cmdrules.h"
+#include "policy/ssh.h"
