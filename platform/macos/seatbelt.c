@@ -55,6 +55,11 @@ static const char *const dangerous_files[] = {
 /* Directories with the same risk; nothing under them is writable. */
 static const char *const dangerous_dirs[] = { ".vscode", ".idea", ".git/hooks" };
 
+/* NOTE: no profile from this file has run under sandbox-exec yet.  The
+ * base lists below (Mach services, sysctl names) follow the profile of the
+ * Go fence tool, narrowed on purpose; what programs miss on a real Mac has
+ * not been measured. */
+
 /* Mach services a command-line program needs: logging, user and group
  * lookup, DNS configuration, temporary directories, file events, fonts and
  * certificate checks (Security framework, trustd). Launch Services is left
