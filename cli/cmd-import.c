@@ -16,23 +16,24 @@
 #include "util/util.h"
 
 static const char usage[] =
-	"Usage: fence import --claude|--srt [-f FILE] [--save | -o FILE] [--extend NAME | --no-extend]\n"
-	"\n"
-	"Convert another tool's settings to a fence configuration and print it.\n"
-	"Every rule or setting that fence cannot express is reported as a warning.\n"
-	"\n"
-	"  --claude          Claude Code settings (default FILE: ~/.claude/settings.json):\n"
-	"                    permission rules and the sandbox section\n"
-	"  --srt             sandbox-runtime settings (default FILE: ~/.srt-settings.json)\n"
-	"  -f, --file FILE   read FILE instead of the default\n"
-	"  -o, --output FILE write the configuration to FILE instead of standard output\n"
-	"  --save            write it to the user configuration file\n"
-	"                    ($XDG_CONFIG_HOME/fence/fence.json or ~/.config/fence/fence.json);\n"
-	"                    an existing file is left alone\n"
-	"  --extend NAME     extend the template or file NAME\n"
-	"                    (default: 'code' for --claude, nothing for --srt)\n"
-	"  --no-extend       extend nothing\n"
-	"  -h, --help        show this help\n";
+    "Usage: fence import --claude|--srt [-f FILE] [--save | -o FILE] [--extend NAME | "
+    "--no-extend]\n"
+    "\n"
+    "Convert another tool's settings to a fence configuration and print it.\n"
+    "Every rule or setting that fence cannot express is reported as a warning.\n"
+    "\n"
+    "  --claude          Claude Code settings (default FILE: ~/.claude/settings.json):\n"
+    "                    permission rules and the sandbox section\n"
+    "  --srt             sandbox-runtime settings (default FILE: ~/.srt-settings.json)\n"
+    "  -f, --file FILE   read FILE instead of the default\n"
+    "  -o, --output FILE write the configuration to FILE instead of standard output\n"
+    "  --save            write it to the user configuration file\n"
+    "                    ($XDG_CONFIG_HOME/fence/fence.json or ~/.config/fence/fence.json);\n"
+    "                    an existing file is left alone\n"
+    "  --extend NAME     extend the template or file NAME\n"
+    "                    (default: 'code' for --claude, nothing for --srt)\n"
+    "  --no-extend       extend nothing\n"
+    "  -h, --help        show this help\n";
 
 enum {
 	OPT_CLAUDE = 0x100,
@@ -43,15 +44,15 @@ enum {
 };
 
 static const struct option import_long_options[] = {
-	{ "claude", no_argument, NULL, OPT_CLAUDE },
-	{ "srt", no_argument, NULL, OPT_SRT },
-	{ "file", required_argument, NULL, 'f' },
-	{ "output", required_argument, NULL, 'o' },
-	{ "save", no_argument, NULL, OPT_SAVE },
-	{ "extend", required_argument, NULL, OPT_EXTEND },
-	{ "no-extend", no_argument, NULL, OPT_NO_EXTEND },
-	{ "help", no_argument, NULL, 'h' },
-	{ 0 },
+    {"claude", no_argument, NULL, OPT_CLAUDE},
+    {"srt", no_argument, NULL, OPT_SRT},
+    {"file", required_argument, NULL, 'f'},
+    {"output", required_argument, NULL, 'o'},
+    {"save", no_argument, NULL, OPT_SAVE},
+    {"extend", required_argument, NULL, OPT_EXTEND},
+    {"no-extend", no_argument, NULL, OPT_NO_EXTEND},
+    {"help", no_argument, NULL, 'h'},
+    {0},
 };
 
 enum import_source {
@@ -301,7 +302,7 @@ static int check_loads(const struct fence_config *c)
 
 static int import_exec(int argc, char **argv)
 {
-	struct import_options o = { 0 };
+	struct import_options o = {0};
 	_cleanup_free_ char *file = NULL;
 	_cleanup_free_ char *text = NULL;
 	_cleanup_free_ char *error = NULL;
@@ -358,7 +359,7 @@ static int import_exec(int argc, char **argv)
 }
 
 const struct fence_cmd cmd_import = {
-	.name = "import",
-	.summary = "convert another tool's settings to a fence configuration",
-	.exec = import_exec,
+    .name = "import",
+    .summary = "convert another tool's settings to a fence configuration",
+    .exec = import_exec,
 };

@@ -32,12 +32,12 @@ int macos_profile_print(const struct fence_config *c, FILE *out)
 	_cleanup_free_ char *profile = NULL;
 	_cleanup_free_ char *error = NULL;
 	struct seatbelt_params p = {
-		.tmpdir = "/tmp/fence",
-		.log_tag = SHOW_LOG_TAG,
-		.http_proxy_port = c->network.http_proxy_port ? c->network.http_proxy_port
-							       : SHOW_HTTP_PORT,
-		.socks_proxy_port = c->network.socks_proxy_port ? c->network.socks_proxy_port
-								 : SHOW_SOCKS_PORT,
+	    .tmpdir = "/tmp/fence",
+	    .log_tag = SHOW_LOG_TAG,
+	    .http_proxy_port =
+		c->network.http_proxy_port ? c->network.http_proxy_port : SHOW_HTTP_PORT,
+	    .socks_proxy_port =
+		c->network.socks_proxy_port ? c->network.socks_proxy_port : SHOW_SOCKS_PORT,
 	};
 	int r;
 
@@ -62,7 +62,8 @@ int macos_profile_print(const struct fence_config *c, FILE *out)
 
 	r = seatbelt_profile_build(c, &p, &profile);
 	if (r == -EINVAL) {
-		msg_error("cannot build the macOS profile: a path or name contains a control character");
+		msg_error(
+		    "cannot build the macOS profile: a path or name contains a control character");
 		return FENCE_EXIT_FAILURE;
 	}
 	if (r < 0) {
@@ -73,7 +74,8 @@ int macos_profile_print(const struct fence_config *c, FILE *out)
 		msg_error("the generated macOS profile is malformed (a bug in fence): %s", error);
 		return FENCE_EXIT_FAILURE;
 	}
-	fprintf(stderr, "fence: macOS profile for %s; proxy ports and log tag are placeholders\n", cwd);
+	fprintf(stderr, "fence: macOS profile for %s; proxy ports and log tag are placeholders\n",
+		cwd);
 	fputs(profile, out);
 	return fflush(out) == 0 ? 0 : FENCE_EXIT_FAILURE;
 }

@@ -27,7 +27,7 @@ enum rule_list {
 };
 
 static void warn(struct importer *im, const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 static void warn(struct importer *im, const char *key, const char *fmt, ...)
 {
 	va_list ap;
@@ -85,9 +85,10 @@ static json_object *parse_json(struct importer *im, const char *text)
 		}
 	}
 	if (!im->error) {
-		const char *what = err == json_tokener_success ? "unexpected text after the JSON value"
-			: err == json_tokener_continue	  ? "unexpected end of the file"
-							  : json_tokener_error_desc(err);
+		const char *what = err == json_tokener_success
+				       ? "unexpected text after the JSON value"
+				   : err == json_tokener_continue ? "unexpected end of the file"
+								  : json_tokener_error_desc(err);
 
 		im->error = xasprintf("%s:%zu:%zu: %s", im->name, line, col, what);
 	}
@@ -105,7 +106,8 @@ static void for_each_string(struct importer *im, json_object *parent, const char
 	_cleanup_free_ char *path = xasprintf("%s%s", prefix, key);
 	json_object *arr;
 
-	if (!json_object_object_get_ex(parent, key, &arr) || json_object_is_type(arr, json_type_null))
+	if (!json_object_object_get_ex(parent, key, &arr) ||
+	    json_object_is_type(arr, json_type_null))
 		return;
 	if (!json_object_is_type(arr, json_type_array)) {
 		fail(im, path, "expected an array of strings");
@@ -187,7 +189,8 @@ static void add_domain(struct importer *im, const char *path, const char *s, voi
 	const char *reason = values_check_domain(copy);
 
 	if (reason) {
-		warn(im, path, "\"%s\" is not a valid fence domain pattern (%s); skipped", s, reason);
+		warn(im, path, "\"%s\" is not a valid fence domain pattern (%s); skipped", s,
+		     reason);
 		return;
 	}
 	push_unique(list, copy);
@@ -387,7 +390,8 @@ static void convert_rule(struct importer *im, const char *key, const char *rule,
 		return;
 	}
 	if (!spec) {
-		warn(im, key, "\"%s\" names a whole tool, which fence cannot express; skipped", rule);
+		warn(im, key, "\"%s\" names a whole tool, which fence cannot express; skipped",
+		     rule);
 		return;
 	}
 	if (strcmp(tool, "Bash") == 0) {
@@ -409,9 +413,9 @@ static void convert_permissions(struct importer *im, json_object *perms)
 		const char *key;
 		enum rule_list list;
 	} lists[] = {
-		{ "allow", RULE_ALLOW },
-		{ "deny", RULE_DENY },
-		{ "ask", RULE_ASK },
+	    {"allow", RULE_ALLOW},
+	    {"deny", RULE_DENY},
+	    {"ask", RULE_ASK},
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(lists); i++) {
@@ -424,12 +428,12 @@ static void convert_permissions(struct importer *im, json_object *perms)
 
 /* Parse, check the root is an object, run `convert`, and hand out the
  * result or the first error. */
-static int import_run(struct importer *im, const char *text, void (*convert)(struct importer *, json_object *),
-		      char **ret_error)
+static int import_run(struct importer *im, const char *text,
+		      void (*convert)(struct importer *, json_object *), char **ret_error)
 {
 	json_object *root = parse_json(im, text);
 
-	*im->r = (struct import_result){ 0 };
+	*im->r = (struct import_result){0};
 	im->r->config.network.allow_local_outbound = TRI_UNSET;
 	if (root && !json_object_is_type(root, json_type_object))
 		im->error = xasprintf("%s: expected a JSON object at the top level", im->name);
@@ -455,7 +459,8 @@ static void convert_claude(struct importer *im, json_object *root)
 	if (sandbox)
 		convert_sandbox(im, sandbox, "sandbox.", "enabled ");
 	if (!perms && !sandbox && !im->error)
-		warn(im, "permissions", "the file has no permissions or sandbox section; nothing to import");
+		warn(im, "permissions",
+		     "the file has no permissions or sandbox section; nothing to import");
 }
 
 static void convert_srt(struct importer *im, json_object *root)
@@ -466,14 +471,14 @@ static void convert_srt(struct importer *im, json_object *root)
 int import_claude(const char *name, const char *text, const char *root, struct import_result *ret,
 		  char **ret_error)
 {
-	struct importer im = { .name = name, .root = root ? root : "/", .r = ret };
+	struct importer im = {.name = name, .root = root ? root : "/", .r = ret};
 
 	return import_run(&im, text, convert_claude, ret_error);
 }
 
 int import_srt(const char *name, const char *text, struct import_result *ret, char **ret_error)
 {
-	struct importer im = { .name = name, .root = "/", .r = ret };
+	struct importer im = {.name = name, .root = "/", .r = ret};
 
 	return import_run(&im, text, convert_srt, ret_error);
 }
@@ -533,9 +538,9 @@ char *import_to_json(const struct fence_config *c, const char *extends)
 	add_list(cmd, "deny", &c->command.deny);
 	add_section(root, "command", cmd);
 
-	text = xasprintf("%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-								      JSON_C_TO_STRING_SPACED |
-								      JSON_C_TO_STRING_NOSLASHESCAPE));
+	text = xasprintf("%s\n", json_object_to_json_string_ext(
+				     root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+					       JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(root);
 	return text;
 }
@@ -544,11 +549,9 @@ void import_result_done(struct import_result *r)
 {
 	struct fence_config *c = &r->config;
 	struct strv *lists[] = {
-		&c->network.allowed_domains, &c->network.denied_domains,
-		&c->network.allow_unix_sockets, &c->filesystem.allow_write,
-		&c->filesystem.deny_write,	&c->filesystem.deny_read,
-		&c->filesystem.allow_read,	&c->command.allow,
-		&c->command.deny,
+	    &c->network.allowed_domains, &c->network.denied_domains, &c->network.allow_unix_sockets,
+	    &c->filesystem.allow_write,	 &c->filesystem.deny_write,  &c->filesystem.deny_read,
+	    &c->filesystem.allow_read,	 &c->command.allow,	     &c->command.deny,
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(lists); i++)

@@ -16,7 +16,7 @@
 /* A converted configuration and what could not be carried over. */
 struct import_result {
 	struct fence_config config; /* only the fields the import sets */
-	struct strv warnings; /* 'FILE: KEY: message' lines, not yet printed */
+	struct strv warnings;	    /* 'FILE: KEY: message' lines, not yet printed */
 };
 
 /*

@@ -4,10 +4,10 @@
  * reports, and starting `log stream` on macOS.
  *
  * A Seatbelt report in compact style reads
- *   2026-01-05 10:23:45.123 E  kernel[0:1a2b] (Sandbox) Sandbox: curl(4242) deny(1) network-outbound 93.184.216.34:443
- * and the message that the profile attached (the log tag) follows on a
- * line of its own.  Process names may contain spaces and parentheses, so
- * the pid is the last parenthesised number before " deny(".
+ *   2026-01-05 10:23:45.123 E  kernel[0:1a2b] (Sandbox) Sandbox: curl(4242) deny(1)
+ * network-outbound 93.184.216.34:443 and the message that the profile attached (the log tag)
+ * follows on a line of its own.  Process names may contain spaces and parentheses, so the pid is
+ * the last parenthesised number before " deny(".
  */
 #include "platform/macos/logstream.h"
 
@@ -28,15 +28,15 @@ extern char **environ;
 
 /* Operation prefixes that are shown; the rest (mach-lookup, sysctl-read,
  * file-ioctl, ...) are side effects of normal start-up. */
-static const char *const shown_operations[] = { "file-read", "file-write", "network",
-						"process-exec" };
+static const char *const shown_operations[] = {"file-read", "file-write", "network",
+					       "process-exec"};
 
 /* Details that every terminal program or DNS lookup produces. */
 static const char *const noise_prefixes[] = {
-	"/dev/tty", "/dev/dtracehelper", "/private/var/run/syslog", "/var/run/syslog",
-	"/private/var/db/mds/",
+    "/dev/tty",	       "/dev/dtracehelper",    "/private/var/run/syslog",
+    "/var/run/syslog", "/private/var/db/mds/",
 };
-static const char *const noise_substrings[] = { "mDNSResponder" };
+static const char *const noise_substrings[] = {"mDNSResponder"};
 
 static bool starts_with(const char *s, const char *prefix)
 {
@@ -110,7 +110,7 @@ static bool parse_process(const char *start, const char *end, struct logstream_e
 
 int logstream_parse_line(const char *line, struct logstream_event *ret)
 {
-	struct logstream_event ev = { 0 };
+	struct logstream_event ev = {0};
 	const char *body, *deny, *op, *details;
 	size_t op_len, details_len;
 
@@ -191,7 +191,7 @@ void logstream_reader_feed(struct logstream_reader *r, const char *data, size_t 
 void logstream_reader_done(struct logstream_reader *r)
 {
 	free(r->buf);
-	*r = (struct logstream_reader){ 0 };
+	*r = (struct logstream_reader){0};
 }
 
 int logstream_start(const char *log_tag, pid_t *ret_pid, int *ret_fd)
@@ -201,7 +201,7 @@ int logstream_start(const char *log_tag, pid_t *ret_pid, int *ret_fd)
 	return -EOPNOTSUPP;
 #endif
 	_cleanup_free_ char *predicate = logstream_predicate(log_tag);
-	char *argv[] = { "log", "stream", "--style", "compact", "--predicate", predicate, NULL };
+	char *argv[] = {"log", "stream", "--style", "compact", "--predicate", predicate, NULL};
 	posix_spawn_file_actions_t actions;
 	int fds[2], r;
 	pid_t pid;

@@ -11,15 +11,15 @@ void sandboxexec_env(char *const *env, const struct fence_config *c,
 		     const struct sandboxexec_params *p, struct strv *ret_env,
 		     struct strv *ret_removed)
 {
-	static const char *const http_names[] = { "HTTP_PROXY", "HTTPS_PROXY", "http_proxy",
-						  "https_proxy" };
-	static const char *const socks_names[] = { "ALL_PROXY", "all_proxy", "FTP_PROXY",
-						   "ftp_proxy" };
+	static const char *const http_names[] = {"HTTP_PROXY", "HTTPS_PROXY", "http_proxy",
+						 "https_proxy"};
+	static const char *const socks_names[] = {"ALL_PROXY", "all_proxy", "FTP_PROXY",
+						  "ftp_proxy"};
 	_cleanup_free_ char *http = xasprintf("http://localhost:%d", p->http_proxy_port);
 	_cleanup_free_ char *socks = xasprintf("socks5h://localhost:%d", p->socks_proxy_port);
 	/* ssh ignores the proxy variables; nc -X 5 speaks SOCKS5 for it. */
-	_cleanup_free_ char *git_ssh = xasprintf(
-		"ssh -o ProxyCommand='nc -X 5 -x localhost:%d %%h %%p'", p->socks_proxy_port);
+	_cleanup_free_ char *git_ssh =
+	    xasprintf("ssh -o ProxyCommand='nc -X 5 -x localhost:%d %%h %%p'", p->socks_proxy_port);
 
 	environ_filter(env, &c->environment, ret_env, ret_removed);
 	environ_set(ret_env, "FENCE_SANDBOX", "1");

@@ -23,8 +23,8 @@ struct fence_config;
 
 /* Inputs besides the configuration. */
 struct sandboxexec_params {
-	const char *tmpdir; /* TMPDIR inside: "/tmp/fence", or "/tmp" when that is unusable */
-	int http_proxy_port; /* host port of fence's HTTP proxy */
+	const char *tmpdir;   /* TMPDIR inside: "/tmp/fence", or "/tmp" when that is unusable */
+	int http_proxy_port;  /* host port of fence's HTTP proxy */
 	int socks_proxy_port; /* host port of fence's SOCKS5 proxy */
 };
 

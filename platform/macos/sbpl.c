@@ -13,42 +13,42 @@
 
 /* Operations fence's profiles use. */
 static const char *const operations[] = {
-	"default",
-	"file-ioctl",
-	"file-read*",
-	"file-read-data",
-	"file-read-metadata",
-	"file-write*",
-	"file-write-data",
-	"file-write-unlink",
-	"iokit-get-properties",
-	"ipc-posix-sem",
-	"ipc-posix-shm",
-	"mach-lookup",
-	"mach-priv-task-port",
-	"mach-register",
-	"network*",
-	"network-bind",
-	"network-inbound",
-	"network-outbound",
-	"process-exec",
-	"process-fork",
-	"process-info*",
-	"pseudo-tty",
-	"signal",
-	"sysctl-read",
-	"sysctl-write",
-	"system-socket",
-	"user-preference-read",
+    "default",
+    "file-ioctl",
+    "file-read*",
+    "file-read-data",
+    "file-read-metadata",
+    "file-write*",
+    "file-write-data",
+    "file-write-unlink",
+    "iokit-get-properties",
+    "ipc-posix-sem",
+    "ipc-posix-shm",
+    "mach-lookup",
+    "mach-priv-task-port",
+    "mach-register",
+    "network*",
+    "network-bind",
+    "network-inbound",
+    "network-outbound",
+    "process-exec",
+    "process-fork",
+    "process-info*",
+    "pseudo-tty",
+    "signal",
+    "sysctl-read",
+    "sysctl-write",
+    "system-socket",
+    "user-preference-read",
 };
 
 enum arg_kind {
-	ARG_PATH, /* one string starting with '/' */
-	ARG_REGEX, /* one #"..." literal starting with '^' */
-	ARG_STRING, /* one string */
+	ARG_PATH,    /* one string starting with '/' */
+	ARG_REGEX,   /* one #"..." literal starting with '^' */
+	ARG_STRING,  /* one string */
 	ARG_FILTERS, /* one or more nested filters */
-	ARG_IP, /* the symbol ip, then "localhost:PORT" or "localhost:*" */
-	ARG_SYMBOL, /* one symbol from the filter's list */
+	ARG_IP,	     /* the symbol ip, then "localhost:PORT" or "localhost:*" */
+	ARG_SYMBOL,  /* one symbol from the filter's list */
 	ARG_NUMBER,
 	ARG_MESSAGE, /* the symbol message, then a string */
 };
@@ -60,23 +60,23 @@ struct filter {
 };
 
 static const struct filter filters[] = {
-	{ "literal", ARG_PATH, NULL },
-	{ "subpath", ARG_PATH, NULL },
-	{ "regex", ARG_REGEX, NULL },
-	{ "global-name", ARG_STRING, NULL },
-	{ "global-name-regex", ARG_REGEX, NULL },
-	{ "sysctl-name", ARG_STRING, NULL },
-	{ "sysctl-name-prefix", ARG_STRING, NULL },
-	{ "require-all", ARG_FILTERS, NULL },
-	{ "require-any", ARG_FILTERS, NULL },
-	{ "require-not", ARG_FILTERS, NULL },
-	{ "local", ARG_IP, NULL },
-	{ "remote", ARG_IP, NULL },
-	{ "target", ARG_SYMBOL, " same-sandbox " },
-	{ "vnode-type", ARG_SYMBOL, " CHARACTER-DEVICE DIRECTORY REGULAR-FILE " },
-	{ "socket-domain", ARG_SYMBOL, " AF_SYSTEM " },
-	{ "socket-protocol", ARG_NUMBER, NULL },
-	{ "with", ARG_MESSAGE, NULL },
+    {"literal", ARG_PATH, NULL},
+    {"subpath", ARG_PATH, NULL},
+    {"regex", ARG_REGEX, NULL},
+    {"global-name", ARG_STRING, NULL},
+    {"global-name-regex", ARG_REGEX, NULL},
+    {"sysctl-name", ARG_STRING, NULL},
+    {"sysctl-name-prefix", ARG_STRING, NULL},
+    {"require-all", ARG_FILTERS, NULL},
+    {"require-any", ARG_FILTERS, NULL},
+    {"require-not", ARG_FILTERS, NULL},
+    {"local", ARG_IP, NULL},
+    {"remote", ARG_IP, NULL},
+    {"target", ARG_SYMBOL, " same-sandbox "},
+    {"vnode-type", ARG_SYMBOL, " CHARACTER-DEVICE DIRECTORY REGULAR-FILE "},
+    {"socket-domain", ARG_SYMBOL, " AF_SYSTEM "},
+    {"socket-protocol", ARG_NUMBER, NULL},
+    {"with", ARG_MESSAGE, NULL},
 };
 
 enum token_kind {
@@ -148,7 +148,7 @@ static bool read_quoted(struct checker *ck, struct token *t)
 
 static struct token next_token(struct checker *ck)
 {
-	struct token t = { .kind = TOK_END };
+	struct token t = {.kind = TOK_END};
 
 	for (;;) {
 		while (isspace((unsigned char)ck->s[ck->pos]))
@@ -245,8 +245,10 @@ static void check_filter_args(struct checker *ck, const struct filter *f, const 
 		break;
 	case ARG_IP:
 	case ARG_MESSAGE:
-		if (t.kind != TOK_ATOM || strcmp(t.text, f->kind == ARG_IP ? "ip" : "message") != 0) {
-			fail(ck, &t, f->kind == ARG_IP ? "expected 'ip' after" : "expected 'message' after",
+		if (t.kind != TOK_ATOM ||
+		    strcmp(t.text, f->kind == ARG_IP ? "ip" : "message") != 0) {
+			fail(ck, &t,
+			     f->kind == ARG_IP ? "expected 'ip' after" : "expected 'message' after",
 			     f->name);
 			break;
 		}
@@ -349,7 +351,7 @@ static void check_form(struct checker *ck, const struct token *open)
 
 int sbpl_check(const char *text, char **ret_error)
 {
-	struct checker ck = { .s = text, .line = 1, .col = 1 };
+	struct checker ck = {.s = text, .line = 1, .col = 1};
 	bool version = false;
 
 	for (;;) {

@@ -28,32 +28,63 @@
 /* Readable under defaultDenyRead unless strictDenyRead: what programs need
  * to start on macOS and the usual language tool directories. */
 static const char *const default_readable[] = {
-	"/bin",		"/sbin",	 "/usr",	 "/lib",	"/lib64",      "/etc",
-	"/proc",	"/sys",		 "/dev",	 "/System",	"/Library",    "/Applications",
-	"/private/etc", "/private/var/db", "/private/var/run", "/opt",	"/run",	       "/tmp",
-	"/private/tmp", "/usr/local",	 "/opt/homebrew", "/nix",	"/snap",       "~/.nvm",
-	"~/.fnm",	"~/.volta",	 "~/.n",	 "~/.pyenv",	"~/.local/pipx", "~/.rbenv",
-	"~/.rvm",	"~/.cargo/bin",	 "~/.rustup",	 "~/go/bin",	"~/.go",       "~/.local/bin",
-	"~/bin",	"~/.bun/bin",	 "~/.deno/bin",
+    "/bin",
+    "/sbin",
+    "/usr",
+    "/lib",
+    "/lib64",
+    "/etc",
+    "/proc",
+    "/sys",
+    "/dev",
+    "/System",
+    "/Library",
+    "/Applications",
+    "/private/etc",
+    "/private/var/db",
+    "/private/var/run",
+    "/opt",
+    "/run",
+    "/tmp",
+    "/private/tmp",
+    "/usr/local",
+    "/opt/homebrew",
+    "/nix",
+    "/snap",
+    "~/.nvm",
+    "~/.fnm",
+    "~/.volta",
+    "~/.n",
+    "~/.pyenv",
+    "~/.local/pipx",
+    "~/.rbenv",
+    "~/.rvm",
+    "~/.cargo/bin",
+    "~/.rustup",
+    "~/go/bin",
+    "~/.go",
+    "~/.local/bin",
+    "~/bin",
+    "~/.bun/bin",
+    "~/.deno/bin",
 };
 
 /* Always writable: standard streams, fence's own temporary directory and
  * the debug logs of npm and fence. */
 static const char *const default_writable[] = {
-	"/dev/stdout",	      "/dev/stderr", "/dev/null",    "/dev/tty",
-	"/dev/dtracehelper",  "/dev/autofs_nowait", "/tmp/fence", "/private/tmp/fence",
-	"~/.npm/_logs",	      "~/.fence/debug",
+    "/dev/stdout",	  "/dev/stderr", "/dev/null",	       "/dev/tty",     "/dev/dtracehelper",
+    "/dev/autofs_nowait", "/tmp/fence",	 "/private/tmp/fence", "~/.npm/_logs", "~/.fence/debug",
 };
 
 /* Files whose change runs code later (shell start-up, git and editor
  * configuration): never writable, wherever they are under cwd or in ~. */
 static const char *const dangerous_files[] = {
-	".gitconfig", ".gitmodules", ".bashrc",	   ".bash_profile", ".zshrc",
-	".zprofile",  ".profile",    ".ripgreprc", ".mcp.json",
+    ".gitconfig", ".gitmodules", ".bashrc",    ".bash_profile", ".zshrc",
+    ".zprofile",  ".profile",	 ".ripgreprc", ".mcp.json",
 };
 
 /* Directories with the same risk; nothing under them is writable. */
-static const char *const dangerous_dirs[] = { ".vscode", ".idea", ".git/hooks" };
+static const char *const dangerous_dirs[] = {".vscode", ".idea", ".git/hooks"};
 
 /* NOTE: no profile from this file has run under sandbox-exec yet.  The
  * base lists below (Mach services, sysctl names) follow the profile of the
@@ -65,46 +96,48 @@ static const char *const dangerous_dirs[] = { ".vscode", ".idea", ".git/hooks" }
  * certificate checks (Security framework, trustd). Launch Services is left
  * out because it would let `open` start applications outside the sandbox. */
 static const char *const base_mach_services[] = {
-	"com.apple.FSEvents",
-	"com.apple.FontObjectsServer",
-	"com.apple.SecurityServer",
-	"com.apple.SystemConfiguration.DNSConfiguration",
-	"com.apple.SystemConfiguration.configd",
-	"com.apple.bsd.dirhelper",
-	"com.apple.fonts",
-	"com.apple.logd",
-	"com.apple.securityd.xpc",
-	"com.apple.system.logger",
-	"com.apple.system.notification_center",
-	"com.apple.system.opendirectoryd.libinfo",
-	"com.apple.system.opendirectoryd.membership",
-	"com.apple.trustd.agent",
+    "com.apple.FSEvents",
+    "com.apple.FontObjectsServer",
+    "com.apple.SecurityServer",
+    "com.apple.SystemConfiguration.DNSConfiguration",
+    "com.apple.SystemConfiguration.configd",
+    "com.apple.bsd.dirhelper",
+    "com.apple.fonts",
+    "com.apple.logd",
+    "com.apple.securityd.xpc",
+    "com.apple.system.logger",
+    "com.apple.system.notification_center",
+    "com.apple.system.opendirectoryd.libinfo",
+    "com.apple.system.opendirectoryd.membership",
+    "com.apple.trustd.agent",
 };
 
 /* sysctl values runtimes read at start.  kern.procargs2 is not among them:
  * it would show other processes' arguments and environment. */
 static const char *const base_sysctl_names[] = {
-	"kern.argmax",	      "kern.hostname",	 "kern.maxfiles",	 "kern.maxfilesperproc",
-	"kern.maxproc",	      "kern.ngroups",	 "kern.osproductversion", "kern.osrelease",
-	"kern.ostype",	      "kern.osvariant_status", "kern.osversion", "kern.secure_kernel",
-	"kern.usrstack64",    "kern.version",	 "security.mac.lockdown_mode_state",
-	"sysctl.proc_cputype", "vm.loadavg",
+    "kern.argmax",	     "kern.hostname",  "kern.maxfiles",
+    "kern.maxfilesperproc",  "kern.maxproc",   "kern.ngroups",
+    "kern.osproductversion", "kern.osrelease", "kern.ostype",
+    "kern.osvariant_status", "kern.osversion", "kern.secure_kernel",
+    "kern.usrstack64",	     "kern.version",   "security.mac.lockdown_mode_state",
+    "sysctl.proc_cputype",   "vm.loadavg",
 };
 static const char *const base_sysctl_prefixes[] = {
-	"hw.", "kern.proc.pgrp.", "kern.proc.pid.", "machdep.cpu.", "machdep.ptrauth_", "net.routetable.",
+    "hw.",	    "kern.proc.pgrp.",	"kern.proc.pid.",
+    "machdep.cpu.", "machdep.ptrauth_", "net.routetable.",
 };
 
 /* Device nodes every program may use: ioctl (isatty) and reading. */
 static const char *const base_devices[] = {
-	"/dev/null", "/dev/zero", "/dev/random", "/dev/urandom", "/dev/tty", "/dev/dtracehelper",
+    "/dev/null", "/dev/zero", "/dev/random", "/dev/urandom", "/dev/tty", "/dev/dtracehelper",
 };
 
 struct profile {
 	FILE *f;
 	const struct seatbelt_params *p;
 	char *tag_message; /* '(with message "TAG")' */
-	struct strv seen; /* rules already written: a repeat is dropped */
-	bool invalid; /* a path or name with a control character */
+	struct strv seen;  /* rules already written: a repeat is dropped */
+	bool invalid;	   /* a path or name with a control character */
 };
 
 bool seatbelt_has_glob(const char *path)
@@ -286,7 +319,7 @@ static char *path_absolute(const struct seatbelt_params *p, const char *path)
 /* Add the other macOS spelling of a path under /tmp, /var or /etc. */
 static void push_private_mirror(struct strv *out, const char *abs)
 {
-	static const char *const linked[] = { "/tmp", "/var", "/etc" };
+	static const char *const linked[] = {"/tmp", "/var", "/etc"};
 
 	for (size_t i = 0; i < ELEMENTSOF(linked); i++) {
 		size_t n = strlen(linked[i]);
@@ -352,7 +385,7 @@ static void path_rules(struct profile *pr, const char *action_ops, const struct 
 		       bool tagged)
 {
 	for (size_t i = 0; i < paths->n; i++) {
-		struct strv spellings = { 0 };
+		struct strv spellings = {0};
 
 		path_spellings(pr->p, paths->v[i], &spellings);
 		for (size_t j = 0; j < spellings.n; j++) {
@@ -404,7 +437,7 @@ static void ancestor_unlink_rules(struct profile *pr, const char *abs)
 static void move_block_rules(struct profile *pr, const struct strv *paths)
 {
 	for (size_t i = 0; i < paths->n; i++) {
-		struct strv spellings = { 0 };
+		struct strv spellings = {0};
 
 		path_spellings(pr->p, paths->v[i], &spellings);
 		for (size_t j = 0; j < spellings.n; j++) {
@@ -444,13 +477,15 @@ static void emit_base(struct profile *pr)
 	rule(pr, "(allow user-preference-read)");
 	rule(pr, "(allow ipc-posix-shm)");
 	rule(pr, "(allow ipc-posix-sem)");
-	rule(pr, "(allow system-socket (require-all (socket-domain AF_SYSTEM) (socket-protocol 2)))");
+	rule(pr,
+	     "(allow system-socket (require-all (socket-domain AF_SYSTEM) (socket-protocol 2)))");
 	for (size_t i = 0; i < ELEMENTSOF(base_mach_services); i++)
 		rule(pr, "(allow mach-lookup (global-name \"%s\"))", base_mach_services[i]);
 	for (size_t i = 0; i < ELEMENTSOF(base_sysctl_names); i++)
 		rule(pr, "(allow sysctl-read (sysctl-name \"%s\"))", base_sysctl_names[i]);
 	for (size_t i = 0; i < ELEMENTSOF(base_sysctl_prefixes); i++)
-		rule(pr, "(allow sysctl-read (sysctl-name-prefix \"%s\"))", base_sysctl_prefixes[i]);
+		rule(pr, "(allow sysctl-read (sysctl-name-prefix \"%s\"))",
+		     base_sysctl_prefixes[i]);
 	/* V8 (node) sets this at start and aborts when it cannot. */
 	rule(pr, "(allow sysctl-write (sysctl-name \"kern.tcsm_enable\"))");
 
@@ -506,7 +541,7 @@ static void emit_exec_denials(struct profile *pr)
 		return;
 	fprintf(pr->f, "\n; runtime exec denials\n");
 	for (size_t i = 0; paths[i]; i++) {
-		struct strv spellings = { 0 };
+		struct strv spellings = {0};
 
 		path_spellings(pr->p, paths[i], &spellings);
 		for (size_t j = 0; j < spellings.n; j++) {
@@ -528,8 +563,8 @@ static void emit_network(struct profile *pr, const struct fence_config *c)
 	const struct seatbelt_params *p = pr->p;
 	bool binding = c->network.allow_local_binding || p->exposed_ports;
 	bool outbound = c->network.allow_local_outbound == TRI_UNSET
-				? binding
-				: c->network.allow_local_outbound == TRI_TRUE;
+			    ? binding
+			    : c->network.allow_local_outbound == TRI_TRUE;
 
 	fprintf(pr->f, "\n; network\n");
 	if (relaxed_network(c)) {
@@ -540,9 +575,11 @@ static void emit_network(struct profile *pr, const struct fence_config *c)
 	}
 
 	if (p->http_proxy_port > 0)
-		rule(pr, "(allow network-outbound (remote ip \"localhost:%d\"))", p->http_proxy_port);
+		rule(pr, "(allow network-outbound (remote ip \"localhost:%d\"))",
+		     p->http_proxy_port);
 	if (p->socks_proxy_port > 0)
-		rule(pr, "(allow network-outbound (remote ip \"localhost:%d\"))", p->socks_proxy_port);
+		rule(pr, "(allow network-outbound (remote ip \"localhost:%d\"))",
+		     p->socks_proxy_port);
 	if (binding) {
 		rule(pr, "(allow network-bind (local ip \"localhost:*\"))");
 		rule(pr, "(allow network-inbound (local ip \"localhost:*\"))");
@@ -557,7 +594,7 @@ static void emit_network(struct profile *pr, const struct fence_config *c)
 		return;
 	}
 
-	struct strv sockets = { 0 };
+	struct strv sockets = {0};
 
 	strv_push(&sockets, p->tmpdir ? p->tmpdir : "/tmp/fence");
 	for (size_t i = 0; i < c->network.allow_unix_sockets.n; i++)
@@ -567,8 +604,7 @@ static void emit_network(struct profile *pr, const struct fence_config *c)
 }
 
 /* The paths that must stay readable under defaultDenyRead. */
-static void readable_paths(const struct profile *pr, const struct fence_config *c,
-			   struct strv *out)
+static void readable_paths(const struct profile *pr, const struct fence_config *c, struct strv *out)
 {
 	const struct fence_filesystem *fs = &c->filesystem;
 
@@ -595,7 +631,7 @@ static void emit_read(struct profile *pr, const struct fence_config *c)
 	if (!deny_by_default) {
 		rule(pr, "(allow file-read*)");
 	} else {
-		struct strv readable = { 0 };
+		struct strv readable = {0};
 
 		/* Metadata stays visible so that path lookup and stat work;
 		 * the contents of files outside the readable set do not. */
@@ -608,15 +644,16 @@ static void emit_read(struct profile *pr, const struct fence_config *c)
 		/* allowExecute: files can be read (so run), directories not
 		 * listed. */
 		for (size_t i = 0; i < fs->allow_execute.n; i++) {
-			struct strv spellings = { 0 };
+			struct strv spellings = {0};
 
 			path_spellings(pr->p, fs->allow_execute.v[i], &spellings);
 			for (size_t j = 0; j < spellings.n; j++) {
 				_cleanup_free_ char *filter =
-					path_filter(pr, spellings.v[j], "subpath");
+				    path_filter(pr, spellings.v[j], "subpath");
 
 				rule(pr,
-				     "(allow file-read-data (require-all %s (require-not (vnode-type DIRECTORY))))",
+				     "(allow file-read-data (require-all %s (require-not "
+				     "(vnode-type DIRECTORY))))",
 				     filter);
 			}
 			strv_done(&spellings);
@@ -656,7 +693,7 @@ static void dangerous_patterns(const struct profile *pr, const struct fence_conf
 static void emit_write(struct profile *pr, const struct fence_config *c)
 {
 	const struct fence_filesystem *fs = &c->filesystem;
-	struct strv allow = { 0 }, deny = { 0 };
+	struct strv allow = {0}, deny = {0};
 
 	fprintf(pr->f, "\n; file write\n");
 	strv_push_array(&allow, default_writable, ELEMENTSOF(default_writable));
@@ -685,7 +722,8 @@ static void emit_pty(struct profile *pr, const struct fence_config *c)
 	fprintf(pr->f, "\n; allowPty\n");
 	rule(pr, "(allow pseudo-tty)");
 	rule(pr, "(allow file-ioctl (literal \"/dev/ptmx\") (regex #\"^/dev/ttys[0-9]+$\"))");
-	rule(pr, "(allow file-read* file-write* (literal \"/dev/ptmx\") (regex #\"^/dev/ttys[0-9]+$\"))");
+	rule(pr, "(allow file-read* file-write* (literal \"/dev/ptmx\") (regex "
+		 "#\"^/dev/ttys[0-9]+$\"))");
 }
 
 static bool params_valid(const struct seatbelt_params *p)
@@ -706,14 +744,14 @@ static bool params_valid(const struct seatbelt_params *p)
 	if (tag_len == 0 || tag_len >= SEATBELT_TAG_MAX ||
 	    strspn(p->log_tag, SEATBELT_TAG_CHARS) != tag_len)
 		return false;
-	return p->http_proxy_port >= 0 && p->http_proxy_port <= 65535 &&
-	       p->socks_proxy_port >= 0 && p->socks_proxy_port <= 65535;
+	return p->http_proxy_port >= 0 && p->http_proxy_port <= 65535 && p->socks_proxy_port >= 0 &&
+	       p->socks_proxy_port <= 65535;
 }
 
 int seatbelt_profile_build(const struct fence_config *c, const struct seatbelt_params *p,
 			   char **ret_profile)
 {
-	struct profile pr = { .p = p };
+	struct profile pr = {.p = p};
 	char *buf = NULL;
 	size_t len = 0;
 

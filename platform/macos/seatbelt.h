@@ -23,7 +23,7 @@ struct fence_config;
 /* Everything the profile depends on besides the configuration. */
 struct seatbelt_params {
 	const char *home; /* absolute home directory, for '~' */
-	const char *cwd; /* absolute working directory, for relative paths */
+	const char *cwd;  /* absolute working directory, for relative paths */
 	/* fence's TMPDIR inside the sandbox, writable and allowed for Unix
 	 * sockets; NULL means "/tmp/fence". */
 	const char *tmpdir;
@@ -33,7 +33,7 @@ struct seatbelt_params {
 	/* Per-run tag: every denial carries it as its message, so a
 	 * `log stream` monitor can select this run's violations. */
 	const char *log_tag;
-	int http_proxy_port; /* host port of fence's HTTP proxy, 0 = none */
+	int http_proxy_port;  /* host port of fence's HTTP proxy, 0 = none */
 	int socks_proxy_port; /* host port of fence's SOCKS5 proxy, 0 = none */
 	/* Canonical paths of executables that runtime exec rules deny
 	 * (`process-exec`), NULL-terminated; NULL for none. */

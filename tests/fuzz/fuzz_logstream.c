@@ -22,7 +22,7 @@ static void on_line(const char *line, void *userdata)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct logstream_reader reader = { 0 };
+	struct logstream_reader reader = {0};
 
 	logstream_reader_feed(&reader, (const char *)data, size, on_line, NULL);
 	logstream_reader_feed(&reader, "\n", 1, on_line, NULL);

@@ -126,22 +126,24 @@ START_TEST(bad_input_reports_position)
 		enum source source;
 		const char *text, *error;
 	} cases[] = {
-		{ SOURCE_CLAUDE, "{\n  \"permissions\": {\n    \"allow\": [\"Bash(ls)\",, ]\n  }\n}",
-		  "settings.json:3:26: unexpected character" },
-		{ SOURCE_CLAUDE, "{\"permissions\": {}", "settings.json:1:19: unexpected end of the file" },
-		{ SOURCE_SRT, "{} {}", "settings.json:1:4: unexpected text after the JSON value" },
-		{ SOURCE_SRT, "", "settings.json:1:1: unexpected end of the file" },
-		{ SOURCE_SRT, "[1, 2]", "settings.json: expected a JSON object at the top level" },
-		{ SOURCE_CLAUDE, "{\"permissions\": {\"allow\": \"Bash(ls)\"}}",
-		  "settings.json: permissions.allow: expected an array of strings" },
-		{ SOURCE_CLAUDE, "{\"permissions\": {\"deny\": [\"Bash(ls)\", 3]}}",
-		  "settings.json: permissions.deny: expected an array of strings" },
-		{ SOURCE_CLAUDE, "{\"permissions\": []}", "settings.json: permissions: expected an object" },
-		{ SOURCE_CLAUDE, "{\"sandbox\": {\"network\": {\"allowLocalBinding\": \"yes\"}}}",
-		  "settings.json: sandbox.network.allowLocalBinding: expected true or false" },
-		{ SOURCE_SRT, "{\"filesystem\": {\"denyRead\": {\"a\": 1}}}",
-		  "settings.json: filesystem.denyRead: expected an array of strings" },
-		{ SOURCE_SRT, "{\"network\": 5}", "settings.json: network: expected an object" },
+	    {SOURCE_CLAUDE, "{\n  \"permissions\": {\n    \"allow\": [\"Bash(ls)\",, ]\n  }\n}",
+	     "settings.json:3:26: unexpected character"},
+	    {SOURCE_CLAUDE, "{\"permissions\": {}",
+	     "settings.json:1:19: unexpected end of the file"},
+	    {SOURCE_SRT, "{} {}", "settings.json:1:4: unexpected text after the JSON value"},
+	    {SOURCE_SRT, "", "settings.json:1:1: unexpected end of the file"},
+	    {SOURCE_SRT, "[1, 2]", "settings.json: expected a JSON object at the top level"},
+	    {SOURCE_CLAUDE, "{\"permissions\": {\"allow\": \"Bash(ls)\"}}",
+	     "settings.json: permissions.allow: expected an array of strings"},
+	    {SOURCE_CLAUDE, "{\"permissions\": {\"deny\": [\"Bash(ls)\", 3]}}",
+	     "settings.json: permissions.deny: expected an array of strings"},
+	    {SOURCE_CLAUDE, "{\"permissions\": []}",
+	     "settings.json: permissions: expected an object"},
+	    {SOURCE_CLAUDE, "{\"sandbox\": {\"network\": {\"allowLocalBinding\": \"yes\"}}}",
+	     "settings.json: sandbox.network.allowLocalBinding: expected true or false"},
+	    {SOURCE_SRT, "{\"filesystem\": {\"denyRead\": {\"a\": 1}}}",
+	     "settings.json: filesystem.denyRead: expected an array of strings"},
+	    {SOURCE_SRT, "{\"network\": 5}", "settings.json: network: expected an object"},
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
@@ -149,15 +151,15 @@ START_TEST(bad_input_reports_position)
 		_cleanup_free_ char *error = NULL;
 
 		ck_assert_int_eq(run_import(cases[i].source, cases[i].text, &r, &error), -EINVAL);
-		ck_assert_msg(strcmp(error, cases[i].error) == 0, "case %zu: got '%s', want '%s'", i,
-			      error, cases[i].error);
+		ck_assert_msg(strcmp(error, cases[i].error) == 0, "case %zu: got '%s', want '%s'",
+			      i, error, cases[i].error);
 	}
 }
 END_TEST
 
 START_TEST(empty_result_is_empty_object)
 {
-	struct fence_config c = { .network.allow_local_outbound = TRI_UNSET };
+	struct fence_config c = {.network.allow_local_outbound = TRI_UNSET};
 	_cleanup_free_ char *plain = import_to_json(&c, NULL);
 	_cleanup_free_ char *extended = import_to_json(&c, "code");
 

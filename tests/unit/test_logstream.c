@@ -32,14 +32,14 @@ static void collect(const char *line, void *userdata)
 /* Feed text in pieces of `step` bytes and return the reports. */
 static char *reports_of(const char *text, size_t step)
 {
-	struct logstream_reader reader = { 0 };
+	struct logstream_reader reader = {0};
 	char *buf = NULL;
 	size_t len = 0, total = strlen(text);
 	FILE *out = open_memstream(&buf, &len);
 
 	for (size_t i = 0; i < total; i += step)
-		logstream_reader_feed(&reader, text + i, total - i < step ? total - i : step, collect,
-				      out);
+		logstream_reader_feed(&reader, text + i, total - i < step ? total - i : step,
+				      collect, out);
 	logstream_reader_done(&reader);
 	fclose(out);
 	return buf;
@@ -64,8 +64,9 @@ END_TEST
 START_TEST(parse_fields)
 {
 	struct logstream_event ev;
-	const char *line = "2026-01-05 09:01:02.345 E  kernel[0:1] (Sandbox) Sandbox: curl(77) deny(1) "
-			   "network-outbound 10.0.0.1:80  ";
+	const char *line =
+	    "2026-01-05 09:01:02.345 E  kernel[0:1] (Sandbox) Sandbox: curl(77) deny(1) "
+	    "network-outbound 10.0.0.1:80  ";
 
 	ck_assert_int_eq(logstream_parse_line(line, &ev), 1);
 	ck_assert_str_eq(ev.time, "09:01:02");
@@ -79,18 +80,18 @@ END_TEST
 START_TEST(parse_ignores_non_reports)
 {
 	static const char *const lines[] = {
-		"",
-		"fence-0123456789abcdef",
-		"Timestamp               Ty Process[PID:TID]",
-		"Sandbox:",
-		"Sandbox: curl(77)",
-		"Sandbox: curl(77) deny(1)",
-		"Sandbox: curl(77) deny(1) ",
-		"Sandbox: (77) deny(1) file-read-data /x",
-		"Sandbox: curl(x7) deny(1) file-read-data /x",
-		"Sandbox: curl77) deny(1) file-read-data /x",
-		"Sandbox: curl(77) deny(1) mach-lookup com.apple.x",
-		"Sandbox: curl(77) deny(1) file-ioctl /dev/ttys001",
+	    "",
+	    "fence-0123456789abcdef",
+	    "Timestamp               Ty Process[PID:TID]",
+	    "Sandbox:",
+	    "Sandbox: curl(77)",
+	    "Sandbox: curl(77) deny(1)",
+	    "Sandbox: curl(77) deny(1) ",
+	    "Sandbox: (77) deny(1) file-read-data /x",
+	    "Sandbox: curl(x7) deny(1) file-read-data /x",
+	    "Sandbox: curl77) deny(1) file-read-data /x",
+	    "Sandbox: curl(77) deny(1) mach-lookup com.apple.x",
+	    "Sandbox: curl(77) deny(1) file-ioctl /dev/ttys001",
 	};
 	struct logstream_event ev;
 

@@ -13,17 +13,17 @@
 #include "golden.h"
 
 static const struct sandboxexec_params params = {
-	.tmpdir = "/tmp/fence",
-	.http_proxy_port = 50001,
-	.socks_proxy_port = 50002,
+    .tmpdir = "/tmp/fence",
+    .http_proxy_port = 50001,
+    .socks_proxy_port = 50002,
 };
 
 START_TEST(env_points_programs_at_proxies)
 {
-	char *host[] = { "PATH=/usr/bin:/bin", "HTTP_PROXY=http://corp:3128", "TMPDIR=/var/folders/x/T",
-			 NULL };
-	struct fence_config c = { .network.allow_local_outbound = TRI_UNSET };
-	struct strv env = { 0 };
+	char *host[] = {"PATH=/usr/bin:/bin", "HTTP_PROXY=http://corp:3128",
+			"TMPDIR=/var/folders/x/T", NULL};
+	struct fence_config c = {.network.allow_local_outbound = TRI_UNSET};
+	struct strv env = {0};
 
 	sandboxexec_env(host, &c, &params, &env, NULL);
 	ck_assert_str_eq(environ_get(env.v, "PATH"), "/usr/bin:/bin");
@@ -46,7 +46,7 @@ START_TEST(env_points_programs_at_proxies)
 	/* One entry per name: the host's HTTP_PROXY was replaced, not kept. */
 	for (size_t i = 0; i < env.n; i++)
 		ck_assert_msg(strncmp(env.v[i], "HTTP_PROXY=", 11) != 0 ||
-				      strcmp(env.v[i], "HTTP_PROXY=http://localhost:50001") == 0,
+				  strcmp(env.v[i], "HTTP_PROXY=http://localhost:50001") == 0,
 			      "%s", env.v[i]);
 	strv_done(&env);
 }
@@ -54,10 +54,14 @@ END_TEST
 
 START_TEST(env_drops_loader_and_denied_names)
 {
-	char *host[] = { "DYLD_INSERT_LIBRARIES=/tmp/x.dylib", "LD_PRELOAD=/tmp/x.so",
-			 "AWS_SECRET_ACCESS_KEY=s", "AWS_REGION=eu-west-1", "HOME=/Users/ana", NULL };
-	struct fence_config c = { .network.allow_local_outbound = TRI_UNSET };
-	struct strv env = { 0 }, removed = { 0 };
+	char *host[] = {"DYLD_INSERT_LIBRARIES=/tmp/x.dylib",
+			"LD_PRELOAD=/tmp/x.so",
+			"AWS_SECRET_ACCESS_KEY=s",
+			"AWS_REGION=eu-west-1",
+			"HOME=/Users/ana",
+			NULL};
+	struct fence_config c = {.network.allow_local_outbound = TRI_UNSET};
+	struct strv env = {0}, removed = {0};
 
 	strv_push(&c.environment.deny, "AWS_*");
 	strv_push(&c.environment.allow, "AWS_REGION");
@@ -77,7 +81,7 @@ END_TEST
 
 START_TEST(argv_runs_shell_under_sandbox_exec)
 {
-	struct strv argv = { 0 };
+	struct strv argv = {0};
 
 	sandboxexec_argv("(version 1)", "/bin/zsh", false, "make test", &argv);
 	ck_assert_uint_eq(argv.n, 6);

@@ -19,18 +19,17 @@
 #include "golden.h"
 
 /* Fixed inputs, so that golden profiles match on every machine. */
-static const char *const exec_denials[] = { "/usr/bin/sudo", "/sbin/mkfs", "/tmp/tools/evil",
-					     NULL };
+static const char *const exec_denials[] = {"/usr/bin/sudo", "/sbin/mkfs", "/tmp/tools/evil", NULL};
 
 static struct seatbelt_params fixed_params(void)
 {
 	return (struct seatbelt_params){
-		.home = "/Users/ana",
-		.cwd = "/Users/ana/project",
-		.tmpdir = "/tmp/fence",
-		.log_tag = "fence-0123456789abcdef",
-		.http_proxy_port = 50001,
-		.socks_proxy_port = 50002,
+	    .home = "/Users/ana",
+	    .cwd = "/Users/ana/project",
+	    .tmpdir = "/tmp/fence",
+	    .log_tag = "fence-0123456789abcdef",
+	    .http_proxy_port = 50001,
+	    .socks_proxy_port = 50002,
 	};
 }
 
@@ -75,20 +74,20 @@ static void load_config(const char *name, struct fence_config *ret)
 	ck_assert_msg(config_load_string(file, NULL, text, &res, &error) == 0, "%s", error);
 	ck_assert_msg(res.warnings.n == 0, "%s", res.warnings.n ? res.warnings.v[0] : "");
 	*ret = res.config;
-	res.config = (struct fence_config){ 0 };
+	res.config = (struct fence_config){0};
 	config_result_done(&res);
 }
 
 /* Resolve a built-in template as `fence -t NAME` would. */
 static void load_template(const char *name, struct fence_config *ret)
 {
-	struct config_request req = { .template_name = name, .cwd = "/Users/ana/project" };
+	struct config_request req = {.template_name = name, .cwd = "/Users/ana/project"};
 	_cleanup_free_ char *error = NULL;
 	struct config_result res;
 
 	ck_assert_msg(config_resolve(&req, &res, &error) == 0, "%s: %s", name, error);
 	*ret = res.config;
-	res.config = (struct fence_config){ 0 };
+	res.config = (struct fence_config){0};
 	config_result_done(&res);
 }
 
@@ -97,31 +96,31 @@ START_TEST(glob_regex_table)
 	static const struct {
 		const char *glob, *regex;
 	} cases[] = {
-		{ "/a/b.txt", "^/a/b\\.txt$" },
-		{ "/a/*.key", "^/a/[^/]*\\.key$" },
-		{ "/a/**/x", "^/a/(.*/)?x$" },
-		{ "/a/**", "^/a/.*$" },
-		{ "/a/file?.txt", "^/a/file[^/]\\.txt$" },
-		{ "/a/[abc]d", "^/a/[abc]d$" },
-		{ "/a/[!0-9]", "^/a/[^0-9]$" },
-		{ "/a/[unclosed", "^/a/\\[unclosed$" },
-		{ "/a/(x)+{y}|z^$", "^/a/\\(x\\)\\+\\{y\\}\\|z\\^\\$$" },
-		{ "/a/\"q\"*", "^/a/\\\"q\\\"[^/]*$" },
-		{ "/a/back\\slash", "^/a/back\\\\slash$" },
+	    {"/a/b.txt", "^/a/b\\.txt$"},
+	    {"/a/*.key", "^/a/[^/]*\\.key$"},
+	    {"/a/**/x", "^/a/(.*/)?x$"},
+	    {"/a/**", "^/a/.*$"},
+	    {"/a/file?.txt", "^/a/file[^/]\\.txt$"},
+	    {"/a/[abc]d", "^/a/[abc]d$"},
+	    {"/a/[!0-9]", "^/a/[^0-9]$"},
+	    {"/a/[unclosed", "^/a/\\[unclosed$"},
+	    {"/a/(x)+{y}|z^$", "^/a/\\(x\\)\\+\\{y\\}\\|z\\^\\$$"},
+	    {"/a/\"q\"*", "^/a/\\\"q\\\"[^/]*$"},
+	    {"/a/back\\slash", "^/a/back\\\\slash$"},
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
 		_cleanup_free_ char *got = seatbelt_glob_to_regex(cases[i].glob);
 
-		ck_assert_msg(strcmp(got, cases[i].regex) == 0, "%s: got %s, want %s", cases[i].glob,
-			      got, cases[i].regex);
+		ck_assert_msg(strcmp(got, cases[i].regex) == 0, "%s: got %s, want %s",
+			      cases[i].glob, got, cases[i].regex);
 	}
 }
 END_TEST
 
 START_TEST(golden_default_config)
 {
-	struct fence_config c = { .network.allow_local_outbound = TRI_UNSET };
+	struct fence_config c = {.network.allow_local_outbound = TRI_UNSET};
 	struct seatbelt_params p = fixed_params();
 	_cleanup_free_ char *profile = build(&c, &p);
 
@@ -169,7 +168,7 @@ END_TEST
 
 START_TEST(relaxed_mode_allows_network)
 {
-	struct fence_config c = { .network.allow_local_outbound = TRI_UNSET };
+	struct fence_config c = {.network.allow_local_outbound = TRI_UNSET};
 	struct seatbelt_params p = fixed_params();
 	_cleanup_free_ char *profile = NULL;
 
@@ -184,12 +183,14 @@ END_TEST
 
 START_TEST(proxy_only_network_by_default)
 {
-	struct fence_config c = { .network.allow_local_outbound = TRI_UNSET };
+	struct fence_config c = {.network.allow_local_outbound = TRI_UNSET};
 	struct seatbelt_params p = fixed_params();
 	_cleanup_free_ char *profile = build(&c, &p);
 
-	ck_assert_ptr_nonnull(strstr(profile, "(allow network-outbound (remote ip \"localhost:50001\"))"));
-	ck_assert_ptr_nonnull(strstr(profile, "(allow network-outbound (remote ip \"localhost:50002\"))"));
+	ck_assert_ptr_nonnull(
+	    strstr(profile, "(allow network-outbound (remote ip \"localhost:50001\"))"));
+	ck_assert_ptr_nonnull(
+	    strstr(profile, "(allow network-outbound (remote ip \"localhost:50002\"))"));
 	ck_assert_ptr_null(strstr(profile, "(allow network*)"));
 	ck_assert_ptr_null(strstr(profile, "localhost:*"));
 	ck_assert_ptr_null(strstr(profile, "(subpath \"/\")"));
@@ -198,21 +199,22 @@ END_TEST
 
 START_TEST(local_binding_without_outbound)
 {
-	struct fence_config c = { .network.allow_local_outbound = TRI_FALSE };
+	struct fence_config c = {.network.allow_local_outbound = TRI_FALSE};
 	struct seatbelt_params p = fixed_params();
 	_cleanup_free_ char *profile = NULL;
 
 	c.network.allow_local_binding = true;
 	profile = build(&c, &p);
 	ck_assert_ptr_nonnull(strstr(profile, "(allow network-bind (local ip \"localhost:*\"))"));
-	ck_assert_ptr_nonnull(strstr(profile, "(allow network-inbound (local ip \"localhost:*\"))"));
+	ck_assert_ptr_nonnull(
+	    strstr(profile, "(allow network-inbound (local ip \"localhost:*\"))"));
 	ck_assert_ptr_null(strstr(profile, "(remote ip \"localhost:*\")"));
 }
 END_TEST
 
 START_TEST(exposed_ports_imply_local_binding)
 {
-	struct fence_config c = { .network.allow_local_outbound = TRI_UNSET };
+	struct fence_config c = {.network.allow_local_outbound = TRI_UNSET};
 	struct seatbelt_params p = fixed_params();
 	_cleanup_free_ char *profile = NULL;
 
@@ -220,13 +222,14 @@ START_TEST(exposed_ports_imply_local_binding)
 	profile = build(&c, &p);
 	ck_assert_ptr_nonnull(strstr(profile, "(allow network-bind (local ip \"localhost:*\"))"));
 	/* allowLocalOutbound follows allowLocalBinding when unset. */
-	ck_assert_ptr_nonnull(strstr(profile, "(allow network-outbound (remote ip \"localhost:*\"))"));
+	ck_assert_ptr_nonnull(
+	    strstr(profile, "(allow network-outbound (remote ip \"localhost:*\"))"));
 }
 END_TEST
 
 START_TEST(all_unix_sockets)
 {
-	struct fence_config c = { .network.allow_local_outbound = TRI_UNSET };
+	struct fence_config c = {.network.allow_local_outbound = TRI_UNSET};
 	struct seatbelt_params p = fixed_params();
 	_cleanup_free_ char *profile = NULL;
 
@@ -239,7 +242,7 @@ END_TEST
 
 START_TEST(tmp_paths_get_both_spellings)
 {
-	struct fence_config c = { .network.allow_local_outbound = TRI_UNSET };
+	struct fence_config c = {.network.allow_local_outbound = TRI_UNSET};
 	struct seatbelt_params p = fixed_params();
 	_cleanup_free_ char *profile = NULL;
 
@@ -248,30 +251,33 @@ START_TEST(tmp_paths_get_both_spellings)
 	strv_push(&c.filesystem.deny_read, "/var/db/*.secret");
 	profile = build(&c, &p);
 	ck_assert_ptr_nonnull(strstr(profile, "(allow file-write* (subpath \"/tmp/build\"))"));
-	ck_assert_ptr_nonnull(strstr(profile, "(allow file-write* (subpath \"/private/tmp/build\"))"));
-	ck_assert_ptr_nonnull(strstr(profile, "(deny file-write* (subpath \"/tmp/build/keep\")"));
-	ck_assert_ptr_nonnull(strstr(profile, "(deny file-write* (subpath \"/private/tmp/build/keep\")"));
-	ck_assert_ptr_nonnull(strstr(profile, "(deny file-read* (regex #\"^/var/db/[^/]*\\.secret$\")"));
 	ck_assert_ptr_nonnull(
-		strstr(profile, "(deny file-read* (regex #\"^/private/var/db/[^/]*\\.secret$\")"));
+	    strstr(profile, "(allow file-write* (subpath \"/private/tmp/build\"))"));
+	ck_assert_ptr_nonnull(strstr(profile, "(deny file-write* (subpath \"/tmp/build/keep\")"));
+	ck_assert_ptr_nonnull(
+	    strstr(profile, "(deny file-write* (subpath \"/private/tmp/build/keep\")"));
+	ck_assert_ptr_nonnull(
+	    strstr(profile, "(deny file-read* (regex #\"^/var/db/[^/]*\\.secret$\")"));
+	ck_assert_ptr_nonnull(
+	    strstr(profile, "(deny file-read* (regex #\"^/private/var/db/[^/]*\\.secret$\")"));
 	config_done(&c);
 }
 END_TEST
 
 START_TEST(dangerous_paths_protect_ancestors)
 {
-	struct fence_config c = { .network.allow_local_outbound = TRI_UNSET };
+	struct fence_config c = {.network.allow_local_outbound = TRI_UNSET};
 	struct seatbelt_params p = fixed_params();
 	_cleanup_free_ char *profile = build(&c, &p);
 	static const char *const wanted[] = {
-		"(deny file-write* (subpath \"/Users/ana/project/.git/hooks\")",
-		"(deny file-write* (regex #\"^/Users/ana/project/(.*/)?\\.bashrc$\")",
-		"(deny file-write* (subpath \"/Users/ana/.zshrc\")",
-		"(deny file-write* (subpath \"/Users/ana/project/.git/config\")",
-		"(deny file-write-unlink (literal \"/Users/ana/project/.git\")",
-		"(deny file-write-unlink (literal \"/Users/ana/project\")",
-		"(deny file-write-unlink (literal \"/Users/ana\")",
-		"(deny file-write-unlink (literal \"/Users\")",
+	    "(deny file-write* (subpath \"/Users/ana/project/.git/hooks\")",
+	    "(deny file-write* (regex #\"^/Users/ana/project/(.*/)?\\.bashrc$\")",
+	    "(deny file-write* (subpath \"/Users/ana/.zshrc\")",
+	    "(deny file-write* (subpath \"/Users/ana/project/.git/config\")",
+	    "(deny file-write-unlink (literal \"/Users/ana/project/.git\")",
+	    "(deny file-write-unlink (literal \"/Users/ana/project\")",
+	    "(deny file-write-unlink (literal \"/Users/ana\")",
+	    "(deny file-write-unlink (literal \"/Users\")",
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(wanted); i++)
@@ -283,7 +289,7 @@ END_TEST
 
 START_TEST(allow_git_config_drops_its_rule)
 {
-	struct fence_config c = { .network.allow_local_outbound = TRI_UNSET };
+	struct fence_config c = {.network.allow_local_outbound = TRI_UNSET};
 	struct seatbelt_params p = fixed_params();
 	_cleanup_free_ char *profile = NULL;
 
@@ -303,8 +309,9 @@ START_TEST(denies_follow_allows)
 	load_config("every-field", &c);
 	profile = build(&c, &p);
 	/* Seatbelt lets the last matching rule decide. */
-	ck_assert(occurs_before(profile, "(allow file-write* (subpath \"/Users/ana/project\"))",
-				"(deny file-write* (regex #\"^/Users/ana/project/(.*/)?\\.env$\")"));
+	ck_assert(
+	    occurs_before(profile, "(allow file-write* (subpath \"/Users/ana/project\"))",
+			  "(deny file-write* (regex #\"^/Users/ana/project/(.*/)?\\.env$\")"));
 	ck_assert(occurs_before(profile, "(allow file-read-data (subpath \"/Users/ana\"))",
 				"(deny file-read-data (regex #\"^/Users/ana/\\.aws/.*$\")"));
 	config_done(&c);
@@ -313,7 +320,7 @@ END_TEST
 
 START_TEST(strict_deny_read_drops_system_paths)
 {
-	struct fence_config c = { .network.allow_local_outbound = TRI_UNSET };
+	struct fence_config c = {.network.allow_local_outbound = TRI_UNSET};
 	struct seatbelt_params p = fixed_params();
 	_cleanup_free_ char *profile = NULL;
 
@@ -323,30 +330,31 @@ START_TEST(strict_deny_read_drops_system_paths)
 	ck_assert_ptr_nonnull(strstr(profile, "(allow file-read-metadata)"));
 	ck_assert_ptr_null(strstr(profile, "(allow file-read*)"));
 	ck_assert_ptr_null(strstr(profile, "(subpath \"/usr\")"));
-	ck_assert_ptr_nonnull(strstr(profile, "(allow file-read-data (subpath \"/Users/ana/project\"))"));
+	ck_assert_ptr_nonnull(
+	    strstr(profile, "(allow file-read-data (subpath \"/Users/ana/project\"))"));
 	config_done(&c);
 }
 END_TEST
 
 START_TEST(exec_denials_are_literal_paths)
 {
-	struct fence_config c = { .network.allow_local_outbound = TRI_UNSET };
+	struct fence_config c = {.network.allow_local_outbound = TRI_UNSET};
 	struct seatbelt_params p = fixed_params();
 	_cleanup_free_ char *profile = NULL;
 
 	p.exec_deny_paths = exec_denials;
 	profile = build(&c, &p);
-	ck_assert_ptr_nonnull(strstr(
-		profile, "(deny process-exec (literal \"/usr/bin/sudo\") (with message \"fence-0123456789abcdef\"))"));
-	ck_assert_ptr_nonnull(strstr(profile, "(deny process-exec (literal \"/private/tmp/tools/evil\")"));
-	ck_assert(occurs_before(profile, "(allow process-exec)",
-				"(deny process-exec"));
+	ck_assert_ptr_nonnull(strstr(profile, "(deny process-exec (literal \"/usr/bin/sudo\") "
+					      "(with message \"fence-0123456789abcdef\"))"));
+	ck_assert_ptr_nonnull(
+	    strstr(profile, "(deny process-exec (literal \"/private/tmp/tools/evil\")"));
+	ck_assert(occurs_before(profile, "(allow process-exec)", "(deny process-exec"));
 }
 END_TEST
 
 START_TEST(pty_only_when_allowed)
 {
-	struct fence_config c = { .network.allow_local_outbound = TRI_UNSET };
+	struct fence_config c = {.network.allow_local_outbound = TRI_UNSET};
 	struct seatbelt_params p = fixed_params();
 	_cleanup_free_ char *without = build(&c, &p);
 	_cleanup_free_ char *with = NULL;
@@ -362,16 +370,18 @@ END_TEST
 
 START_TEST(mach_rules)
 {
-	struct fence_config c = { .network.allow_local_outbound = TRI_UNSET };
+	struct fence_config c = {.network.allow_local_outbound = TRI_UNSET};
 	struct seatbelt_params p = fixed_params();
 	_cleanup_free_ char *profile = NULL;
 
-	push_all(&c.macos.mach_lookup, (const char *const[]){ "com.example.x", "com.example.*", NULL });
-	push_all(&c.macos.mach_register, (const char *const[]){ "*", NULL });
+	push_all(&c.macos.mach_lookup,
+		 (const char *const[]){"com.example.x", "com.example.*", NULL});
+	push_all(&c.macos.mach_register, (const char *const[]){"*", NULL});
 	profile = build(&c, &p);
-	ck_assert_ptr_nonnull(strstr(profile, "(allow mach-lookup (global-name \"com.example.x\"))"));
 	ck_assert_ptr_nonnull(
-		strstr(profile, "(allow mach-lookup (global-name-regex #\"^com\\.example\\.\"))"));
+	    strstr(profile, "(allow mach-lookup (global-name \"com.example.x\"))"));
+	ck_assert_ptr_nonnull(
+	    strstr(profile, "(allow mach-lookup (global-name-regex #\"^com\\.example\\.\"))"));
 	ck_assert_ptr_nonnull(strstr(profile, "\n(allow mach-register)\n"));
 	assert_structure(profile);
 	config_done(&c);
@@ -398,7 +408,7 @@ END_TEST
 
 START_TEST(bad_params_rejected)
 {
-	struct fence_config c = { .network.allow_local_outbound = TRI_UNSET };
+	struct fence_config c = {.network.allow_local_outbound = TRI_UNSET};
 	struct seatbelt_params p;
 	char *profile = NULL;
 
@@ -442,27 +452,33 @@ START_TEST(check_rejects_bad_profiles)
 	static const struct {
 		const char *text, *error;
 	} cases[] = {
-		{ "(version 1)\n(allow file-read*", "2:18: expected ')' to close 'allow'" },
-		{ "(version 1)\n(allow file-read*))", "2:19: unbalanced ')'" },
-		{ "(version 1)\n(allow file-reed*)", "2:8: unknown operation 'file-reed*'" },
-		{ "(version 1)\n(allow file-read* (subpath /etc))", "2:28: expected a quoted path after 'subpath'" },
-		{ "(version 1)\n(allow file-read* (literal \"etc\"))", "2:28: path is not absolute in 'literal'" },
-		{ "(version 1)\n(deny file-read* (regex #\"/etc\"))", "2:25: regex is not anchored with '^' in 'regex'" },
-		{ "(version 1)\n(deny file-read* (regex \"^/etc\"))", "2:25: expected a #\"...\" regex after 'regex'" },
-		{ "(version 1)\n(allow network* (remote ip \"1.2.3.4:80\"))", "2:28: only localhost addresses are used, not '1.2.3.4:80'" },
-		{ "(version 1)\n(allow file-read* (path \"/x\"))", "2:20: unknown filter 'path'" },
-		{ "(version 1)\n(import \"x.sb\")", "2:2: unknown form 'import'" },
-		{ "(allow file-read*)", "1:1: missing (version 1)" },
-		{ "(version 1)\n(allow file-read* (literal \"/x", "2:28: expected a quoted path after 'literal'" },
-		{ "(version 1)\n(allow signal (target others))", "2:23: unknown symbol 'others'" },
+	    {"(version 1)\n(allow file-read*", "2:18: expected ')' to close 'allow'"},
+	    {"(version 1)\n(allow file-read*))", "2:19: unbalanced ')'"},
+	    {"(version 1)\n(allow file-reed*)", "2:8: unknown operation 'file-reed*'"},
+	    {"(version 1)\n(allow file-read* (subpath /etc))",
+	     "2:28: expected a quoted path after 'subpath'"},
+	    {"(version 1)\n(allow file-read* (literal \"etc\"))",
+	     "2:28: path is not absolute in 'literal'"},
+	    {"(version 1)\n(deny file-read* (regex #\"/etc\"))",
+	     "2:25: regex is not anchored with '^' in 'regex'"},
+	    {"(version 1)\n(deny file-read* (regex \"^/etc\"))",
+	     "2:25: expected a #\"...\" regex after 'regex'"},
+	    {"(version 1)\n(allow network* (remote ip \"1.2.3.4:80\"))",
+	     "2:28: only localhost addresses are used, not '1.2.3.4:80'"},
+	    {"(version 1)\n(allow file-read* (path \"/x\"))", "2:20: unknown filter 'path'"},
+	    {"(version 1)\n(import \"x.sb\")", "2:2: unknown form 'import'"},
+	    {"(allow file-read*)", "1:1: missing (version 1)"},
+	    {"(version 1)\n(allow file-read* (literal \"/x",
+	     "2:28: expected a quoted path after 'literal'"},
+	    {"(version 1)\n(allow signal (target others))", "2:23: unknown symbol 'others'"},
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
 		_cleanup_free_ char *error = NULL;
 
 		ck_assert_int_eq(sbpl_check(cases[i].text, &error), -EINVAL);
-		ck_assert_msg(strcmp(error, cases[i].error) == 0, "case %zu: got '%s', want '%s'", i,
-			      error, cases[i].error);
+		ck_assert_msg(strcmp(error, cases[i].error) == 0, "case %zu: got '%s', want '%s'",
+			      i, error, cases[i].error);
 	}
 }
 END_TEST
