@@ -104,27 +104,38 @@ static void add_git_file(struct dangerous_set *set, const char *dir, const char 
 		dangerous_add_git_dir(set, line, allow_git_config);
 }
 
-/* Classify one entry of a walked directory; returns whether to descend into it. */
-static bool visit_entry(struct dangerous_set *set, const char *dir, const char *name,
+/*
+ * Classify one entry of a walked directory; returns whether to descend
+ * into it.  The entry type from readdir() saves a stat for every ordinary
+ * file, which is most of a large tree.
+ */
+static bool visit_entry(struct dangerous_set *set, const char *dir, const struct dirent *e,
 			bool allow_git_config)
 {
-	_cleanup_free_ char *path = fspath_join(dir, name);
+	_cleanup_free_ char *path = NULL;
+	bool special = dangerous_is_file_name(e->d_name) || is_dangerous_dir_name(e->d_name) ||
+		       strcmp(e->d_name, ".git") == 0;
 	struct stat st;
+
+	if (!special && e->d_type != DT_DIR && e->d_type != DT_UNKNOWN)
+		return false;
+	if (strcmp(e->d_name, "node_modules") == 0)
+		return false;
+	path = fspath_join(dir, e->d_name);
+	if (!special)
+		return e->d_type == DT_DIR || (lstat(path, &st) == 0 && S_ISDIR(st.st_mode));
 
 	if (lstat(path, &st) < 0)
 		return false;
-	if (dangerous_is_file_name(name) || is_dangerous_dir_name(name)) {
+	if (strcmp(e->d_name, ".git") != 0) {
 		add_existing(set, path);
 		return false;
 	}
-	if (strcmp(name, ".git") == 0) {
-		if (S_ISDIR(st.st_mode))
-			dangerous_add_git_dir(set, path, allow_git_config);
-		else if (S_ISREG(st.st_mode))
-			add_git_file(set, dir, path, allow_git_config);
-		return false;
-	}
-	return S_ISDIR(st.st_mode) && strcmp(name, "node_modules") != 0;
+	if (S_ISDIR(st.st_mode))
+		dangerous_add_git_dir(set, path, allow_git_config);
+	else if (S_ISREG(st.st_mode))
+		add_git_file(set, dir, path, allow_git_config);
+	return false;
 }
 
 void dangerous_add_dir(struct dangerous_set *set, const char *dir, bool allow_git_config,
@@ -188,7 +199,7 @@ static void walk_dir(struct dangerous_set *set, const char *dir, unsigned depth,
 			budget->truncated = true;
 			break;
 		}
-		if (visit_entry(set, dir, e->d_name, allow_git_config))
+		if (visit_entry(set, dir, e, allow_git_config))
 			strv_pushf(&subdirs, "%s", e->d_name);
 	}
 	closedir(d);
@@ -200,7 +211,7 @@ static void walk_dir(struct dangerous_set *set, const char *dir, unsigned depth,
 		if (is_pseudo_fs(sub))
 			continue;
 		if (depth + 1 > budget->max_depth) {
-			budget->truncated = true;
+			budget->truncated = budget->too_deep = true;
 			continue;
 		}
 		walk_dir(set, sub, depth + 1, allow_git_config, budget);

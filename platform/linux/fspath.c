@@ -116,7 +116,7 @@ static void glob_double_star(struct glob_state *g, const char *dir, size_t i, un
 
 	glob_from(g, dir, i + 1, depth);
 	if (depth >= g->budget->max_depth) {
-		g->budget->truncated = true;
+		g->budget->truncated = g->budget->too_deep = true;
 		return;
 	}
 	d = opendir(dir);

@@ -19,6 +19,7 @@ struct fspath_budget {
 	size_t max_entries; /* directory entries read, shared by every walk using it */
 	size_t entries; /* read so far */
 	bool truncated; /* a limit was reached */
+	bool too_deep; /* the limit reached was max_depth */
 };
 
 /*

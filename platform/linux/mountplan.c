@@ -671,8 +671,14 @@ static void join_placeholder(struct planner *pl, const char *path)
 /* Collect the dangerous paths below the working directory, home and every writable root. */
 static void collect_dangerous(struct planner *pl)
 {
-	struct fspath_budget cwd_budget = { WALK_MAX_DEPTH, WALK_MAX_ENTRIES, 0, false };
-	struct fspath_budget budget = { WALK_MAX_DEPTH, WALK_MAX_ENTRIES, 0, false };
+	struct fspath_budget cwd_budget = {
+		.max_depth = WALK_MAX_DEPTH,
+		.max_entries = WALK_MAX_ENTRIES,
+	};
+	struct fspath_budget budget = {
+		.max_depth = WALK_MAX_DEPTH,
+		.max_entries = WALK_MAX_ENTRIES,
+	};
 	struct dangerous_set set = { 0 };
 	bool allow_git_config = pl->fs->allow_git_config;
 	_cleanup_free_ char *registry = registry_path(pl);
@@ -690,11 +696,16 @@ static void collect_dangerous(struct planner *pl)
 	dangerous_add_dir(&set, pl->req->home, allow_git_config, true);
 	if (is_writable(pl, pl->req->cwd))
 		dangerous_walk(&set, pl->req->cwd, allow_git_config, &cwd_budget);
-	if (cwd_budget.truncated)
+	if (cwd_budget.truncated && cwd_budget.too_deep)
 		strv_pushf(&pl->plan->warnings,
-			   "the dangerous-path walk of '%s' stopped at %u levels or %u entries; "
-			   "deeper dangerous files are not protected",
-			   pl->req->cwd, WALK_MAX_DEPTH, WALK_MAX_ENTRIES);
+			   "the dangerous-path walk of '%s' stopped at %u levels; dangerous files "
+			   "deeper down are not protected",
+			   pl->req->cwd, WALK_MAX_DEPTH);
+	else if (cwd_budget.truncated)
+		strv_pushf(&pl->plan->warnings,
+			   "the dangerous-path walk of '%s' stopped after %u entries; dangerous "
+			   "files in the rest of the tree are not protected",
+			   pl->req->cwd, WALK_MAX_ENTRIES);
 	for (size_t i = 0; i < pl->write_roots.n; i++)
 		if (strcmp(pl->write_roots.v[i], pl->req->cwd) != 0)
 			dangerous_root(pl, &set, pl->write_roots.v[i], &budget);
@@ -826,7 +837,10 @@ static void socket_scan_roots(struct planner *pl, struct strv *roots)
  */
 static void collect_sockets(struct planner *pl)
 {
-	struct fspath_budget budget = { SOCKET_SCAN_MAX_DEPTH, SOCKET_SCAN_MAX_ENTRIES, 0, false };
+	struct fspath_budget budget = {
+		.max_depth = SOCKET_SCAN_MAX_DEPTH,
+		.max_entries = SOCKET_SCAN_MAX_ENTRIES,
+	};
 	struct strv masked = { 0 }, roots = { 0 }, found = { 0 };
 	const char *tmux_tmpdir = sockscan_getenv(pl->envp, "TMUX_TMPDIR");
 	char real[PATH_MAX];
@@ -1103,7 +1117,7 @@ int mountplan_build(const struct mount_request *req, struct mount_plan *ret, cha
 		.req = req,
 		.fs = &req->config->filesystem,
 		.plan = ret,
-		.glob_budget = { WALK_MAX_DEPTH, WALK_MAX_ENTRIES, 0, false },
+		.glob_budget = { .max_depth = WALK_MAX_DEPTH, .max_entries = WALK_MAX_ENTRIES },
 	};
 	int r;
 

@@ -59,6 +59,11 @@ static void scan_dir(const char *dir, unsigned depth, const struct strv *skip,
 		    e->d_type != DT_LNK)
 			continue;
 		path = fspath_join(dir, e->d_name);
+		if (e->d_type == DT_DIR) {
+			if (!skipped(path, skip))
+				strv_push(&subdirs, path);
+			continue;
+		}
 		if (lstat(path, &st) < 0)
 			continue;
 		if (S_ISLNK(st.st_mode))
@@ -72,7 +77,7 @@ static void scan_dir(const char *dir, unsigned depth, const struct strv *skip,
 
 	for (size_t i = 0; i < subdirs.n; i++) {
 		if (depth + 1 > budget->max_depth) {
-			budget->truncated = true;
+			budget->truncated = budget->too_deep = true;
 			break;
 		}
 		scan_dir(subdirs.v[i], depth + 1, skip, budget, found);
