@@ -21,6 +21,7 @@
 #include "platform/linux/ptyrelay.h"
 #include "platform/platform.h"
 #include "policy/policy.h"
+#include "cli/registries.h"
 #include "proxy/proxy.h"
 
 /*
@@ -534,7 +535,15 @@ int run_execute(struct run_options *o)
 	}
 
 	run.loop = uv_default_loop();
-	/* Network (proxy/): the proxies join run.loop before the spawn. */
+	/* Network (proxy/): registry hosts join allowedDomains, then the proxies join run.loop. */
+	if (cfg.config.network.allow_package_registries.n > 0) {
+		struct strv warnings = { 0 };
+
+		registries_resolve(&cfg.config, &warnings);
+		for (size_t i = 0; i < warnings.n; i++)
+			msg_warning("%s", warnings.v[i]);
+		strv_done(&warnings);
+	}
 	if (run_start_network(&run, o, &cfg.config, &features, &isolated) < 0)
 		goto out_pty;
 	for (size_t i = 0; i < run.bridge->bind_src.n && i < ELEMENTSOF(net_binds); i++)

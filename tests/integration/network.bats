@@ -244,3 +244,38 @@ while True:
 	[ "$status" -ne 0 ]
 	[ -z "$(ls -A "$BATS_TEST_TMPDIR/t")" ]
 }
+
+@test "network: npm install with -t npm-install goes through the proxies" {
+	command -v npm >/dev/null || skip "npm is not installed"
+	# A one-package registry on loopback stands in for registry.npmjs.org.
+	mkdir -p pkg reg/tarballs proj "$HOME/.npm/_cacache" "$HOME/.npm/_logs"
+	printf '{"name":"tiny-pkg","version":"1.0.0","main":"index.js"}' >pkg/package.json
+	echo 'module.exports = 42;' >pkg/index.js
+	(cd pkg && npm_config_cache="$BATS_TEST_TMPDIR/pack-cache" npm pack --silent >/dev/null 2>&1)
+	mv pkg/tiny-pkg-1.0.0.tgz reg/tarballs/
+	start_server REG --root reg
+	"$PY" - "$REG_PORT" <<'PYEOF'
+import base64, hashlib, json, sys
+port = sys.argv[1]
+data = open("reg/tarballs/tiny-pkg-1.0.0.tgz", "rb").read()
+doc = {"name": "tiny-pkg", "dist-tags": {"latest": "1.0.0"}, "versions": {"1.0.0": {
+    "name": "tiny-pkg", "version": "1.0.0", "main": "index.js",
+    "dist": {"tarball": "http://127.0.0.1:%s/tarballs/tiny-pkg-1.0.0.tgz" % port,
+             "shasum": hashlib.sha1(data).hexdigest(),
+             "integrity": "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()}}}}
+json.dump(doc, open("reg/tiny-pkg", "w"))
+PYEOF
+	cd proj
+	echo '{"name": "proj", "version": "1.0.0"}' >package.json
+	export npm_config_registry="http://127.0.0.1:$REG_PORT/"
+	# The registry lives on loopback, which NO_PROXY exempts; clear it so
+	# npm goes through the proxy as it would for a remote registry.
+	run "$FENCE" -d -t npm-install -- sh -c \
+		'npm_config_noproxy= NO_PROXY= no_proxy= npm install --no-audit --no-fund tiny-pkg 2>&1'
+	assert_status 0
+	[ -f node_modules/tiny-pkg/index.js ]
+	assert_output_contains "✓ GET     200 127.0.0.1:$REG_PORT http://127.0.0.1:$REG_PORT/tarballs/tiny-pkg-1.0.0.tgz"
+	run "$FENCE" -m -t npm-install -- curl -sS --max-time 10 https://blocked.test/
+	assert_status 56
+	assert_output_contains "✗ blocked CONNECT blocked.test:443 (not in allowedDomains)"
+}
