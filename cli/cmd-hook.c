@@ -1,23 +1,279 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cli/cmd-hook.c: 'fence hook'.
+ * cli/cmd-hook.c: 'fence hook', the helper the shell hooks call inside a
+ * session, and two tools for testing the hooks without a session.
+ *
+ *   fence hook check [--policy FILE] -- LINE
+ *       Check one command line against the session's command policy, read
+ *       from FILE or $FENCE_HOOK_POLICY (the read-only policy.json in the
+ *       session's runtime directory).  Exit 0: allowed.  Exit 1: refused,
+ *       with one 'fence: ...' line naming the rule on stderr.  Exit 125:
+ *       the check itself failed; the hooks then let the line run, because
+ *       the sandbox enforces the same rules underneath.
+ *   fence hook exec [--shell S] [--no-hooks] [--marker M] [--check]
+ *                   [--policy FILE] DIR
+ *       Write the hook files (and the policy) into DIR and exec the shell
+ *       with its hooks, outside any sandbox.
+ *   fence hook scan
+ *       Read PTY output on stdin and print the command timeline its marks
+ *       describe, one JSON object a line.
  */
+#include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
+#include "policy/policy.h"
+#include "session/timeline.h"
+#include "shellhooks/shellhooks.h"
+#include "util/util.h"
 
-static const char usage[] = "Usage: fence hook check -- LINE\n"
-			    "\n"
-			    "internal: helper for the shell hooks inside a session.\n";
+static const char usage[] =
+	"Usage: fence hook check [--policy FILE] -- LINE\n"
+	"       fence hook exec [--shell bash|zsh|fish] [--no-hooks] [--marker TEXT]\n"
+	"                       [--check] [--policy FILE] DIR\n"
+	"       fence hook scan < PTY-OUTPUT\n"
+	"\n"
+	"internal: helper for the shell hooks inside a session.\n"
+	"\n"
+	"check   exit 0 when the session's command policy allows LINE, 1 when it\n"
+	"        refuses it (with the reason on stderr), 125 when it cannot tell;\n"
+	"        the policy comes from --policy or $FENCE_HOOK_POLICY\n"
+	"exec    write the hook files into DIR and start the shell with them, with\n"
+	"        no sandbox (for testing the hooks); --check turns on the command\n"
+	"        check with the policy of --policy, else the built-in default\n"
+	"scan    print the command timeline that the shell marks in PTY-OUTPUT\n"
+	"        describe, as JSON Lines\n";
+
+/* Read a whole file into an owned string; NULL with errno set on failure. */
+static char *read_file(const char *path)
+{
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	char *text = NULL;
+	size_t len = 0, cap = 0, n;
+
+	if (!f)
+		return NULL;
+	do {
+		if (cap - len < 4096) {
+			cap = cap ? cap * 2 : 8192;
+			text = xrealloc(text, cap);
+		}
+		n = fread(text + len, 1, cap - len - 1, f);
+		len += n;
+	} while (n > 0);
+	if (ferror(f)) {
+		free(text);
+		errno = EIO;
+		return NULL;
+	}
+	text[len] = '\0';
+	return text;
+}
+
+/* Load the session's policy from `path`; prints the error and returns < 0. */
+static int load_policy(const char *path, struct config_result *ret)
+{
+	_cleanup_free_ char *text = NULL, *error = NULL;
+	int r;
+
+	text = read_file(path);
+	if (!text) {
+		msg_error("cannot read the session policy %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	r = config_load_string(path, NULL, text, ret, &error);
+	if (r < 0) {
+		msg_error("%s", error);
+		return r;
+	}
+	return 0;
+}
+
+static int hook_check(int argc, char **argv)
+{
+	const char *policy = getenv("FENCE_HOOK_POLICY");
+	struct config_result cfg = { 0 };
+	struct command_verdict verdict = { 0 };
+	int i, r;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strcmp(argv[i], "--policy") == 0 && i + 1 < argc) {
+			policy = argv[++i];
+		} else {
+			msg_error("unknown argument '%s'", argv[i]);
+			return FENCE_EXIT_FAILURE;
+		}
+	}
+	if (i + 2 != argc) {
+		msg_error("expected one command line after '--'");
+		return FENCE_EXIT_FAILURE;
+	}
+	if (!policy || !*policy) {
+		msg_error("no session policy: set FENCE_HOOK_POLICY or pass --policy");
+		return FENCE_EXIT_FAILURE;
+	}
+	if (load_policy(policy, &cfg) < 0)
+		return FENCE_EXIT_FAILURE;
+
+	r = command_check(&cfg.config, argv[i + 1], &verdict);
+	config_result_done(&cfg);
+	if (r < 0) {
+		msg_error("cannot check the command line: %s", strerror(-r));
+		return FENCE_EXIT_FAILURE;
+	}
+	if (verdict.blocked) {
+		msg_error("%s (not run)", verdict.message);
+		command_verdict_done(&verdict);
+		return 1;
+	}
+	command_verdict_done(&verdict);
+	return 0;
+}
+
+/* The policy for 'hook exec --check': --policy FILE, else the default. */
+static char *exec_policy_json(const char *path)
+{
+	struct config_result cfg = { 0 };
+	_cleanup_free_ char *error = NULL;
+	char *json;
+
+	if (path) {
+		if (load_policy(path, &cfg) < 0)
+			return NULL;
+	} else if (config_resolve(&(struct config_request){ 0 }, &cfg, &error) < 0) {
+		msg_error("%s", error);
+		return NULL;
+	}
+	json = config_to_json(&cfg.config);
+	config_result_done(&cfg);
+	return json;
+}
 
 static int hook_exec(int argc, char **argv)
 {
-	return cli_not_built("hook", usage, argc, argv);
+	static const struct option options[] = {
+		{ "shell", required_argument, NULL, 's' },
+		{ "no-hooks", no_argument, NULL, 'n' },
+		{ "marker", required_argument, NULL, 'm' },
+		{ "check", no_argument, NULL, 'c' },
+		{ "policy", required_argument, NULL, 'p' },
+		{ 0 },
+	};
+	struct shellhooks_options o = { .session = getenv("FENCE_SESSION") };
+	struct shellhooks_shell sh = { 0 };
+	struct strv args = { 0 }, env = { 0 };
+	const char *shell = NULL, *policy = NULL;
+	_cleanup_free_ char *json = NULL, *self = NULL;
+	bool check = false;
+	int c, r;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+", options, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			shell = optarg;
+			break;
+		case 'n':
+			o.no_hooks = true;
+			break;
+		case 'm':
+			o.marker = optarg;
+			break;
+		case 'c':
+			check = true;
+			break;
+		case 'p':
+			policy = optarg;
+			break;
+		default:
+			msg_error("unknown or incomplete option '%s'", argv[optind - 1]);
+			return FENCE_EXIT_FAILURE;
+		}
+	}
+	if (optind + 1 != argc) {
+		msg_error("expected the directory for the hook files");
+		return FENCE_EXIT_FAILURE;
+	}
+
+	r = shellhooks_resolve(shell, getenv("SHELL"), getenv("PATH"), &sh);
+	if (r == -EINVAL) {
+		msg_error("invalid --shell '%s': expected bash, zsh or fish", shell);
+		return FENCE_EXIT_FAILURE;
+	} else if (r < 0) {
+		msg_error("shell '%s' not found in PATH", shell ? shell : "bash");
+		return FENCE_EXIT_FAILURE;
+	}
+	if (check) {
+		json = exec_policy_json(policy);
+		self = realpath("/proc/self/exe", NULL);
+		if (!json || !self)
+			return FENCE_EXIT_FAILURE;
+		o.fence_path = self;
+	}
+	r = shellhooks_write(argv[optind], json);
+	if (r < 0) {
+		msg_error("cannot write the hook files into %s: %s", argv[optind], strerror(-r));
+		return FENCE_EXIT_FAILURE;
+	}
+	o.zdotdir = getenv("ZDOTDIR");
+	shellhooks_command(&sh, argv[optind], &o, &args, &env);
+	for (size_t i = 0; i < env.n; i++)
+		putenv(env.v[i]);
+	execv(args.v[0], args.v);
+	msg_error("cannot run %s: %s", args.v[0], strerror(errno));
+	return FENCE_EXIT_CANNOT_EXEC;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int hook_scan(void)
+{
+	struct timeline t;
+	char buf[4096];
+	size_t n;
+
+	timeline_init(&t, 0, NULL, NULL);
+	while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0)
+		timeline_feed(&t, buf, n, now_ms());
+	for (size_t i = 0; i < timeline_count(&t); i++) {
+		_cleanup_free_ char *json = timeline_command_json(timeline_get(&t, i));
+
+		puts(json);
+	}
+	timeline_done(&t);
+	return 0;
+}
+
+static int hook_main(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "check") == 0)
+		return hook_check(argc - 1, argv + 1);
+	if (cli_wants_help(argc, argv)) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (argc >= 2 && strcmp(argv[1], "exec") == 0)
+		return hook_exec(argc - 1, argv + 1);
+	if (argc == 2 && strcmp(argv[1], "scan") == 0)
+		return hook_scan();
+	msg_error("expected 'check', 'exec' or 'scan'");
+	msg_hint("see 'fence hook --help'");
+	return FENCE_EXIT_FAILURE;
 }
 
 const struct fence_cmd cmd_hook = {
 	.name = "hook",
 	.summary = "internal: helper for the shell hooks inside a session",
-	.exec = hook_exec,
+	.exec = hook_main,
 	.hidden = true,
 };
