@@ -207,3 +207,52 @@ void shellhooks_command(const struct shellhooks_shell *sh, const char *dir,
 	}
 	}
 }
+
+int shellhooks_prepare(const char *requested, const char *host_dir, const char *sandbox_dir,
+		       const struct shellhooks_options *o, const char *policy_json,
+		       struct strv *argv, struct strv *env, char **ret_error)
+{
+	struct shellhooks_shell sh = { 0 };
+	int r;
+
+	r = shellhooks_resolve(requested, getenv("SHELL"), getenv("PATH"), &sh);
+	if (r == -EINVAL) {
+		*ret_error = xasprintf("invalid shell '%s': expected bash, zsh or fish", requested);
+		return r;
+	} else if (r < 0) {
+		*ret_error = xasprintf("shell '%s' not found in PATH", requested ? requested : "bash");
+		return r;
+	}
+	if (!o->no_hooks) {
+		if (mkdir(host_dir, 0700) < 0 && errno != EEXIST) {
+			r = -errno;
+		} else {
+			r = shellhooks_write(host_dir, policy_json);
+		}
+		if (r < 0) {
+			*ret_error = xasprintf("cannot write the shell hooks into '%s': %s", host_dir,
+					       strerror(-r));
+			shellhooks_shell_done(&sh);
+			return r;
+		}
+	}
+	shellhooks_command(&sh, sandbox_dir, o, argv, env);
+	log_debug("shell %s with%s hooks in %s", sh.path, o->no_hooks ? "out" : "", host_dir);
+	shellhooks_shell_done(&sh);
+	return 0;
+}
+
+void shellhooks_remove(const char *host_dir)
+{
+	_cleanup_free_ char *policy = xasprintf("%s/policy.json", host_dir);
+	_cleanup_free_ char *zdir = xasprintf("%s/zsh", host_dir);
+
+	for (size_t i = 0; i < ELEMENTSOF(hook_files); i++) {
+		_cleanup_free_ char *path = xasprintf("%s/%s", host_dir, hook_files[i].name);
+
+		unlink(path);
+	}
+	unlink(policy);
+	rmdir(zdir);
+	rmdir(host_dir);
+}

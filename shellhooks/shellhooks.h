@@ -2,7 +2,7 @@
 /*
  * shellhooks/shellhooks.h: starting bash, zsh or fish with fence's hooks.
  *
- * The session daemon calls, in order:
+ * The session daemon calls shellhooks_prepare(), which does in order:
  *   1. shellhooks_resolve() to pick the shell (--shell, else $SHELL when
  *      it is bash, zsh or fish, else bash);
  *   2. shellhooks_write() to put the hook files and the session's policy
@@ -82,3 +82,18 @@ int shellhooks_write(const char *dir, const char *policy_json);
  */
 void shellhooks_command(const struct shellhooks_shell *sh, const char *dir,
 			const struct shellhooks_options *o, struct strv *argv, struct strv *env);
+
+/*
+ * shellhooks_prepare: everything a session needs to start its shell:
+ * choose the shell (`requested` is --shell or NULL; $SHELL and $PATH come
+ * from the environment), create `host_dir` (mode 0700) and write the hook
+ * files and `policy_json` into it, and append the shell's argv and extra
+ * environment for the directory bound at `sandbox_dir` to *argv and *env.
+ * Returns 0, or a negative errno and one owned message in *ret_error.
+ */
+int shellhooks_prepare(const char *requested, const char *host_dir, const char *sandbox_dir,
+		       const struct shellhooks_options *o, const char *policy_json,
+		       struct strv *argv, struct strv *env, char **ret_error);
+
+/* shellhooks_remove: delete what shellhooks_prepare() wrote into host_dir. */
+void shellhooks_remove(const char *host_dir);

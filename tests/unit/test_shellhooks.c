@@ -141,6 +141,33 @@ START_TEST(write_puts_every_hook_file)
 }
 END_TEST
 
+START_TEST(prepare_and_remove)
+{
+	char dir[] = "/tmp/fence-test-prepare.XXXXXX";
+	_cleanup_free_ char *host = NULL, *error = NULL;
+	struct shellhooks_options o = { .session = "s2" };
+	struct strv argv = { 0 }, env = { 0 };
+	struct stat st;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	host = xasprintf("%s/s2.shell", dir);
+	ck_assert_int_eq(shellhooks_prepare("bash", host, "/tmp/fence/shell", &o, "{}", &argv, &env,
+					    &error), 0);
+	ck_assert_int_eq(stat(host, &st), 0);
+	ck_assert_int_eq(st.st_mode & 07777, 0700);
+	ck_assert_str_eq(argv.v[2], "/tmp/fence/shell/fence.bash");
+	shellhooks_remove(host);
+	ck_assert_int_eq(stat(host, &st), -1);
+
+	ck_assert_int_eq(shellhooks_prepare("csh", host, "/x", &o, NULL, &argv, &env, &error),
+			 -EINVAL);
+	ck_assert_str_eq(error, "invalid shell 'csh': expected bash, zsh or fish");
+	strv_done(&argv);
+	strv_done(&env);
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 static Suite *shellhooks_suite(void)
 {
 	Suite *s = suite_create("shellhooks");
@@ -150,6 +177,7 @@ static Suite *shellhooks_suite(void)
 	tcase_add_test(tc, resolve_prefers_request_then_user_shell);
 	tcase_add_test(tc, command_lines_per_shell);
 	tcase_add_test(tc, write_puts_every_hook_file);
+	tcase_add_test(tc, prepare_and_remove);
 	suite_add_tcase(s, tc);
 	return s;
 }
