@@ -97,12 +97,22 @@ static void on_mark(const struct oscscan_event *ev, void *userdata)
 	}
 }
 
+static void violation_clear(struct timeline_violation *v)
+{
+	free(v->kind);
+	free(v->target);
+	free(v->detail);
+	free(v->command);
+	*v = (struct timeline_violation){ 0 };
+}
+
 void timeline_init(struct timeline *t, size_t max, timeline_callback on_end, void *userdata)
 {
 	if (max == 0)
 		max = TIMELINE_DEFAULT_MAX;
 	*t = (struct timeline){
 		.ring = xcalloc(max, sizeof(struct timeline_command)),
+		.violations = xcalloc(TIMELINE_MAX_VIOLATIONS, sizeof(struct timeline_violation)),
 		.max = max,
 		.next_id = 1,
 		.on_end = on_end,
@@ -116,6 +126,9 @@ void timeline_done(struct timeline *t)
 	for (size_t i = 0; i < t->count; i++)
 		command_clear(&t->ring[(t->first + i) % t->max]);
 	free(t->ring);
+	for (size_t i = 0; i < t->violations_count; i++)
+		violation_clear(&t->violations[(t->violations_first + i) % TIMELINE_MAX_VIOLATIONS]);
+	free(t->violations);
 	free(t->pending_text);
 	free(t->cwd);
 	oscscan_done(&t->scan);
@@ -167,6 +180,76 @@ char *timeline_command_json(const struct timeline_command *cmd)
 	json_object_object_add(o, "end", cmd->end_ms ? json_object_new_int64(cmd->end_ms) : NULL);
 	json_object_object_add(o, "status",
 			       cmd->status >= 0 ? json_object_new_int(cmd->status) : NULL);
+	text = xstrdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+							      JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+	return text;
+}
+
+/* The command a violation at now_ms belongs to, or NULL. */
+static const struct timeline_command *command_at(const struct timeline *t, int64_t now_ms)
+{
+	const struct timeline_command *last;
+
+	if (t->current)
+		return t->current;
+	last = timeline_get(t, t->count ? t->count - 1 : 0);
+	if (last && last->end_ms && now_ms - last->end_ms <= TIMELINE_LATE_MS)
+		return last;
+	return NULL;
+}
+
+const struct timeline_violation *timeline_add_violation(struct timeline *t, int64_t now_ms,
+							 const char *kind, const char *target,
+							 const char *detail)
+{
+	const struct timeline_command *cmd = command_at(t, now_ms);
+	struct timeline_violation *v;
+
+	if (t->violations_count == TIMELINE_MAX_VIOLATIONS) {
+		violation_clear(&t->violations[t->violations_first]);
+		t->violations_first = (t->violations_first + 1) % TIMELINE_MAX_VIOLATIONS;
+		t->violations_count--;
+	}
+	v = &t->violations[(t->violations_first + t->violations_count) % TIMELINE_MAX_VIOLATIONS];
+	t->violations_count++;
+	*v = (struct timeline_violation){
+		.time_ms = now_ms,
+		.kind = xstrdup(kind),
+		.target = xstrdup(target),
+		.detail = detail ? xstrdup(detail) : NULL,
+		.command_id = cmd ? cmd->id : 0,
+		.command = cmd ? xstrdup(cmd->text) : NULL,
+	};
+	log_debug("violation %s %s under command %llu: %s", kind, target,
+		  (unsigned long long)v->command_id, v->command ? v->command : "(none)");
+	return v;
+}
+
+size_t timeline_violation_count(const struct timeline *t)
+{
+	return t->violations_count;
+}
+
+const struct timeline_violation *timeline_violation_get(const struct timeline *t, size_t i)
+{
+	if (i >= t->violations_count)
+		return NULL;
+	return &t->violations[(t->violations_first + i) % TIMELINE_MAX_VIOLATIONS];
+}
+
+char *timeline_violation_json(const struct timeline_violation *v)
+{
+	struct json_object *o = json_object_new_object();
+	char *text;
+
+	json_object_object_add(o, "time", json_object_new_int64(v->time_ms));
+	json_object_object_add(o, "kind", json_object_new_string(v->kind));
+	json_object_object_add(o, "target", json_object_new_string(v->target));
+	json_object_object_add(o, "detail", v->detail ? json_object_new_string(v->detail) : NULL);
+	json_object_object_add(o, "command_id",
+			       v->command_id ? json_object_new_int64((int64_t)v->command_id) : NULL);
+	json_object_object_add(o, "command", v->command ? json_object_new_string(v->command) : NULL);
 	text = xstrdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 							      JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);

@@ -29,6 +29,25 @@ struct timeline_command {
 	int status; /* exit status; -1 while running or when unknown */
 };
 
+/* Violations kept; older ones are dropped first. */
+#define TIMELINE_MAX_VIOLATIONS 500
+
+/*
+ * How long after a command ended a violation is still put on it, because
+ * an event from another source can arrive after the shell's end mark.
+ */
+#define TIMELINE_LATE_MS 1000
+
+/* Something the sandbox blocked, and the command line it happened under. */
+struct timeline_violation {
+	int64_t time_ms;
+	char *kind; /* owned: "net", "file", "exec", "command", "syscall" */
+	char *target; /* owned: "host:port", a path, a command */
+	char *detail; /* owned, may be NULL: the rule or the reason */
+	uint64_t command_id; /* 0 when no command was running */
+	char *command; /* owned copy of the command's text, NULL with command_id 0 */
+};
+
 /* Called when a command ends, with the finished record. */
 typedef void (*timeline_callback)(const struct timeline_command *cmd, void *userdata);
 
@@ -45,6 +64,9 @@ struct timeline {
 	int64_t now_ms; /* time of the chunk being scanned */
 	timeline_callback on_end;
 	void *userdata;
+	struct timeline_violation *violations; /* owned ring of TIMELINE_MAX_VIOLATIONS */
+	size_t violations_first;
+	size_t violations_count;
 };
 
 /*
@@ -81,3 +103,26 @@ const struct timeline_command *timeline_find(const struct timeline *t, uint64_t 
  * with "cwd", "end" and "status" null when unknown.
  */
 char *timeline_command_json(const struct timeline_command *cmd);
+
+/*
+ * timeline_add_violation: record a violation at `now_ms` under the command
+ * running then, or under the last one when it ended at most
+ * TIMELINE_LATE_MS before.  Returns the stored record, valid until the
+ * next call that adds a violation.
+ */
+const struct timeline_violation *timeline_add_violation(struct timeline *t, int64_t now_ms,
+							 const char *kind, const char *target,
+							 const char *detail);
+
+/* timeline_violation_count: how many violations the timeline holds. */
+size_t timeline_violation_count(const struct timeline *t);
+
+/* timeline_violation_get: violation `i`, 0 being the oldest kept, or NULL. */
+const struct timeline_violation *timeline_violation_get(const struct timeline *t, size_t i);
+
+/*
+ * timeline_violation_json: one violation as a JSON object text (owned):
+ * {"time":MS,"kind":"net","target":"...","detail":"...","command_id":N,
+ * "command":"..."}, with detail, command_id and command null when unknown.
+ */
+char *timeline_violation_json(const struct timeline_violation *v);

@@ -332,6 +332,58 @@ START_TEST(timeline_json_has_nulls_for_unknowns)
 }
 END_TEST
 
+START_TEST(timeline_violations_carry_command)
+{
+	struct timeline t;
+	const struct timeline_violation *v;
+	static const char start[] = "\x1b]633;E;curl http://x.test\x07\x1b]133;C\x07";
+	static const char end[] = "\x1b]133;D;56\x07";
+	_cleanup_free_ char *j = NULL;
+
+	timeline_init(&t, 0, NULL, NULL);
+	v = timeline_add_violation(&t, 5, "net", "early.test:80", NULL);
+	ck_assert_uint_eq(v->command_id, 0);
+	ck_assert_ptr_null(v->command);
+
+	timeline_feed(&t, start, strlen(start), 100);
+	v = timeline_add_violation(&t, 150, "net", "x.test:80", "not in allowedDomains");
+	ck_assert_uint_eq(v->command_id, 1);
+	ck_assert_str_eq(v->command, "curl http://x.test");
+	timeline_feed(&t, end, strlen(end), 200);
+
+	/* An event that arrives just after the end mark still belongs to it. */
+	v = timeline_add_violation(&t, 200 + TIMELINE_LATE_MS, "net", "late.test:80", NULL);
+	ck_assert_uint_eq(v->command_id, 1);
+	v = timeline_add_violation(&t, 201 + TIMELINE_LATE_MS, "net", "later.test:80", NULL);
+	ck_assert_uint_eq(v->command_id, 0);
+
+	ck_assert_uint_eq(timeline_violation_count(&t), 4);
+	j = timeline_violation_json(timeline_violation_get(&t, 1));
+	ck_assert_str_eq(j, "{\"time\":150,\"kind\":\"net\",\"target\":\"x.test:80\","
+			    "\"detail\":\"not in allowedDomains\",\"command_id\":1,"
+			    "\"command\":\"curl http://x.test\"}");
+	ck_assert_ptr_null(timeline_violation_get(&t, 4));
+	timeline_done(&t);
+}
+END_TEST
+
+START_TEST(timeline_violation_ring_drops_oldest)
+{
+	struct timeline t;
+
+	timeline_init(&t, 0, NULL, NULL);
+	for (int i = 0; i < TIMELINE_MAX_VIOLATIONS + 3; i++) {
+		char target[32];
+
+		snprintf(target, sizeof(target), "h%d", i);
+		timeline_add_violation(&t, i, "net", target, NULL);
+	}
+	ck_assert_uint_eq(timeline_violation_count(&t), TIMELINE_MAX_VIOLATIONS);
+	ck_assert_str_eq(timeline_violation_get(&t, 0)->target, "h3");
+	timeline_done(&t);
+}
+END_TEST
+
 static Suite *oscscan_suite(void)
 {
 	Suite *s = suite_create("oscscan");
@@ -356,6 +408,8 @@ static Suite *oscscan_suite(void)
 	tcase_add_test(tl, timeline_start_without_end_closes_previous);
 	tcase_add_test(tl, timeline_ring_drops_oldest);
 	tcase_add_test(tl, timeline_json_has_nulls_for_unknowns);
+	tcase_add_test(tl, timeline_violations_carry_command);
+	tcase_add_test(tl, timeline_violation_ring_drops_oldest);
 	suite_add_tcase(s, tl);
 	return s;
 }
