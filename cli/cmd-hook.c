@@ -10,6 +10,10 @@
  *       with one 'fence: ...' line naming the rule on stderr.  Exit 125:
  *       the check itself failed; the hooks then let the line run, because
  *       the sandbox enforces the same rules underneath.
+ *   fence hook words [--policy FILE]
+ *       Print the command names the policy's rules start with, one a line.
+ *       The hooks skip the check, and its fork, for a line that contains
+ *       none of them and no quoting that could hide one.
  *   fence hook exec [--shell S] [--no-hooks] [--marker M] [--check]
  *                   [--policy FILE] DIR
  *       Write the hook files (and the policy) into DIR and exec the shell
@@ -20,6 +24,7 @@
  */
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -32,6 +37,7 @@
 
 static const char usage[] =
 	"Usage: fence hook check [--policy FILE] -- LINE\n"
+	"       fence hook words [--policy FILE]\n"
 	"       fence hook exec [--shell bash|zsh|fish] [--no-hooks] [--marker TEXT]\n"
 	"                       [--check] [--policy FILE] DIR\n"
 	"       fence hook scan < PTY-OUTPUT\n"
@@ -41,6 +47,7 @@ static const char usage[] =
 	"check   exit 0 when the session's command policy allows LINE, 1 when it\n"
 	"        refuses it (with the reason on stderr), 125 when it cannot tell;\n"
 	"        the policy comes from --policy or $FENCE_HOOK_POLICY\n"
+	"words   print the command names the policy's rules start with\n"
 	"exec    write the hook files into DIR and start the shell with them, with\n"
 	"        no sandbox (for testing the hooks); --check turns on the command\n"
 	"        check with the policy of --policy, else the built-in default\n"
@@ -92,31 +99,53 @@ static int load_policy(const char *path, struct config_result *ret)
 	return 0;
 }
 
-static int hook_check(int argc, char **argv)
+/*
+ * Parse [--policy FILE] up to "--" or the end, and load that policy, else
+ * $FENCE_HOOK_POLICY's.  Sets *ret_end to the index after the options.
+ * Prints the error and returns < 0 on failure.
+ */
+static int load_hook_policy(int argc, char **argv, int *ret_end, struct config_result *ret)
 {
 	const char *policy = getenv("FENCE_HOOK_POLICY");
-	struct config_result cfg = { 0 };
-	struct command_verdict verdict = { 0 };
-	int i, r;
+	int i;
 
 	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
 		if (strcmp(argv[i], "--policy") == 0 && i + 1 < argc) {
 			policy = argv[++i];
 		} else {
 			msg_error("unknown argument '%s'", argv[i]);
-			return FENCE_EXIT_FAILURE;
+			return -EINVAL;
 		}
 	}
+	*ret_end = i;
+	if (!policy || !*policy) {
+		msg_error("no session policy: set FENCE_HOOK_POLICY or pass --policy");
+		return -EINVAL;
+	}
+	return load_policy(policy, ret);
+}
+
+static int hook_check(int argc, char **argv)
+{
+	struct config_result cfg = { 0 };
+	struct command_verdict verdict = { 0 };
+	int i, r;
+
+	/*
+	 * A Ctrl-Z typed while the check runs must not leave it stopped with
+	 * the shell waiting for it; Ctrl-C still ends it (status 130), and the
+	 * hooks then drop the line.
+	 */
+	signal(SIGTSTP, SIG_IGN);
+	signal(SIGTTIN, SIG_IGN);
+	signal(SIGTTOU, SIG_IGN);
+	if (load_hook_policy(argc, argv, &i, &cfg) < 0)
+		return FENCE_EXIT_FAILURE;
 	if (i + 2 != argc) {
+		config_result_done(&cfg);
 		msg_error("expected one command line after '--'");
 		return FENCE_EXIT_FAILURE;
 	}
-	if (!policy || !*policy) {
-		msg_error("no session policy: set FENCE_HOOK_POLICY or pass --policy");
-		return FENCE_EXIT_FAILURE;
-	}
-	if (load_policy(policy, &cfg) < 0)
-		return FENCE_EXIT_FAILURE;
 
 	r = command_check(&cfg.config, argv[i + 1], &verdict);
 	config_result_done(&cfg);
@@ -130,6 +159,50 @@ static int hook_check(int argc, char **argv)
 		return 1;
 	}
 	command_verdict_done(&verdict);
+	return 0;
+}
+
+/* Print the command name `rule` starts with, once: "git" for "git push". */
+static void print_rule_word(const char *rule, struct strv *seen)
+{
+	size_t n = strcspn(rule, " \t");
+	_cleanup_free_ char *word = xstrndup(rule, n);
+	const char *base = strrchr(word, '/') ? strrchr(word, '/') + 1 : word;
+
+	if (!*base || strv_contains(seen, base))
+		return;
+	puts(base);
+	strv_push(seen, base);
+}
+
+static int hook_words(int argc, char **argv)
+{
+	struct config_result cfg = { 0 };
+	const struct fence_config *c = &cfg.config;
+	struct strv seen = { 0 };
+	int end;
+
+	if (load_hook_policy(argc, argv, &end, &cfg) < 0)
+		return FENCE_EXIT_FAILURE;
+	if (end != argc) {
+		config_result_done(&cfg);
+		msg_error("unexpected argument '%s'", argv[end]);
+		return FENCE_EXIT_FAILURE;
+	}
+	for (size_t i = 0; i < c->command.deny.n; i++)
+		print_rule_word(c->command.deny.v[i], &seen);
+	if (cmdrules_use_defaults(c)) {
+		size_t n;
+		const char *const *defaults = cmdrules_defaults(&n);
+
+		for (size_t i = 0; i < n; i++)
+			print_rule_word(defaults[i], &seen);
+	}
+	/* SSH policy checks every ssh command line. */
+	if (c->ssh.allowed_hosts.n || c->ssh.denied_hosts.n)
+		print_rule_word("ssh", &seen);
+	strv_done(&seen);
+	config_result_done(&cfg);
 	return 0;
 }
 
@@ -262,11 +335,13 @@ static int hook_main(int argc, char **argv)
 		fputs(usage, stdout);
 		return 0;
 	}
+	if (argc >= 2 && strcmp(argv[1], "words") == 0)
+		return hook_words(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "exec") == 0)
 		return hook_exec(argc - 1, argv + 1);
 	if (argc == 2 && strcmp(argv[1], "scan") == 0)
 		return hook_scan();
-	msg_error("expected 'check', 'exec' or 'scan'");
+	msg_error("expected 'check', 'words', 'exec' or 'scan'");
 	msg_hint("see 'fence hook --help'");
 	return FENCE_EXIT_FAILURE;
 }

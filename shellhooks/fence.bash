@@ -85,13 +85,28 @@ __fence_read_line() {
 	fi
 }
 
-# Ask fence whether $1 may run.  Returns 1 only when the policy refuses it.
+# Whether $1 could match a rule: it names a command a rule starts with, or
+# it has quoting or an expansion that could hide one.  Other lines skip
+# the check, and its fork.
+__fence_may_match() {
+	local w
+	[[ -z $__fence_words_ok || $1 == *[\\\'\"\$\`]* ]] && return 0
+	for w in "${__fence_words[@]}"; do
+		[[ $1 == *"$w"* ]] && return 0
+	done
+	return 1
+}
+
+# Ask fence whether $1 may run.  Returns 1 when the policy refuses it, 2
+# when Ctrl-C ended the check, else 0.
 __fence_check() {
 	local rc
 	[[ -n ${FENCE_HOOK_BIN-} ]] || return 0
+	__fence_may_match "$1" || return 0
 	"$FENCE_HOOK_BIN" hook check -- "$1" 2>"$__fence_tty"
 	rc=$?
 	[[ $rc -le 1 ]] && return $rc
+	[[ $rc == 130 ]] && return 2
 	if [[ -z $__fence_warned ]]; then
 		printf 'fence: warning: the command check failed (status %s); commands run unchecked\n' \
 			"$rc" >"$__fence_tty"
@@ -102,12 +117,15 @@ __fence_check() {
 
 # The first DEBUG trap of a command line: check it and mark its start.
 __fence_preexec() {
+	local rc
 	__fence_read_line
 	__fence_escape "$__fence_line"
 	__fence_mark "633;E;$__fence_escaped"
-	if ! __fence_check "$__fence_line"; then
+	__fence_check "$__fence_line"
+	rc=$?
+	if [[ $rc != 0 ]]; then
 		__fence_state=refused
-		__fence_mark "133;C" "133;D;126"
+		__fence_mark "133;C" "133;D;$((rc == 1 ? 126 : 130))"
 		# SIGINT abandons the rest of the line, loops included.
 		kill -INT $$
 		return 1
@@ -193,8 +211,15 @@ eval "__fence_prev_debug=${__fence_prev_debug:-''}"
 
 export FENCE_SESSION
 __fence_install_prompt_command
+__fence_words=()
+__fence_words_ok=
 if [[ -n ${FENCE_HOOK_BIN-} ]]; then
 	shopt -s extdebug
+	if __fence_words_text=$("$FENCE_HOOK_BIN" hook words 2>/dev/null); then
+		[[ -z $__fence_words_text ]] || mapfile -t __fence_words <<<"$__fence_words_text"
+		__fence_words_ok=1
+	fi
+	unset __fence_words_text
 fi
 trap '__fence_debug "$_"' DEBUG
 fi

@@ -59,14 +59,27 @@ function __fence_url_encode
     printf '%s' $s
 end
 
-# Ask fence whether $argv[1] may run.  Returns 1 only when the policy
-# refuses it, with the checker's reason in __fence_reason.
+# Whether $argv[1] could match a rule: it names a command a rule starts
+# with, or it has quoting or an expansion that could hide one.  Other lines
+# skip the check, and its fork.
+function __fence_may_match
+    test $__fence_words_ok = 1; or return 0
+    # One regular expression: a binding that runs long loses keys such as
+    # a Ctrl-Z typed right after Enter.
+    string match -qr -- $__fence_words_re $argv[1]
+end
+
+# Ask fence whether $argv[1] may run.  Returns 1 when the policy refuses
+# it, with the checker's reason in __fence_reason, 2 when Ctrl-C ended the
+# check, else 0.
 function __fence_check
     set -g __fence_reason
     set -q FENCE_HOOK_BIN; and test -n "$FENCE_HOOK_BIN"; or return 0
+    __fence_may_match $argv[1]; or return 0
     set -g __fence_reason ($FENCE_HOOK_BIN hook check -- $argv[1] 2>&1)
     set -l rc $status
     test $rc -le 1; and return $rc
+    test $rc -eq 130; and return 2
     if test $__fence_warned = 0
         printf 'fence: warning: the command check failed (status %s); commands run unchecked\n' \
             $rc >$__fence_tty
@@ -84,9 +97,15 @@ function __fence_enter
         commandline -f execute
         return
     end
-    if __fence_check $line
-        commandline -f execute
-        return
+    __fence_check $line
+    switch $status
+        case 0
+            commandline -f execute
+            return
+        case 2
+            # Ctrl-C during the check: drop the line as Ctrl-C at the prompt does.
+            commandline -f cancel-commandline
+            return
     end
     # cancel-commandline leaves the line on the screen and starts a new
     # one; its fish_cancel event prints the reason in between.
@@ -135,7 +154,14 @@ function __fence_fish_prompt_status
     return $argv[1]
 end
 
+set -g __fence_words_ok 0
+set -g __fence_words_re
 if set -q FENCE_HOOK_BIN; and test -n "$FENCE_HOOK_BIN"
+    if set -l words ($FENCE_HOOK_BIN hook words 2>/dev/null)
+        # Quoting or an expansion could hide a name, so it matches too.
+        set -g __fence_words_re (string join '|' -- '[\\\\\'"$`]' (string escape --style=regex -- $words))
+        set -g __fence_words_ok 1
+    end
     for mode in default insert
         bind -M $mode \r __fence_enter 2>/dev/null
         bind -M $mode \n __fence_enter 2>/dev/null

@@ -19,7 +19,8 @@ typeset -g __fence_tty=/dev/tty
 # idle: no command line ran since the last prompt; running: one did.
 typeset -g __fence_state=idle
 typeset -g __fence_ps1=
-typeset -g __fence_warned= __fence_reason=
+typeset -g __fence_warned= __fence_reason= __fence_words_ok=
+typeset -ga __fence_words
 export FENCE_SESSION
 
 __fence_mark() {
@@ -59,15 +60,31 @@ __fence_url_encode() {
 	print -rn -- $s
 }
 
-# Ask fence whether $1 may run.  Returns 1 only when the policy refuses
-# it, with the checker's reason in __fence_reason.
+# Whether $1 could match a rule: it names a command a rule starts with, or
+# it has quoting or an expansion that could hide one.  Other lines skip
+# the check, and its fork.
+__fence_may_match() {
+	emulate -L zsh
+	local w
+	[[ -z $__fence_words_ok || $1 == *[\\\'\"\$\`]* ]] && return 0
+	for w in $__fence_words; do
+		[[ $1 == *"$w"* ]] && return 0
+	done
+	return 1
+}
+
+# Ask fence whether $1 may run.  Returns 1 when the policy refuses it, with
+# the checker's reason in __fence_reason, 2 when Ctrl-C ended the check,
+# else 0.
 __fence_check() {
 	local rc
 	__fence_reason=
 	[[ -n ${FENCE_HOOK_BIN-} ]] || return 0
+	__fence_may_match "$1" || return 0
 	__fence_reason=$($FENCE_HOOK_BIN hook check -- "$1" 2>&1)
 	rc=$?
 	(( rc <= 1 )) && return rc
+	(( rc == 130 )) && return 2
 	if [[ -z $__fence_warned ]]; then
 		printf 'fence: warning: the command check failed (status %s); commands run unchecked\n' \
 			$rc >$__fence_tty
@@ -81,10 +98,19 @@ __fence_check() {
 # prompt.
 __fence_accept_line() {
 	emulate -L zsh
-	if [[ -n ${BUFFER//[[:space:]]/} && $CONTEXT == start ]] && ! __fence_check $BUFFER; then
+	local rc=0
+	if [[ -n ${BUFFER//[[:space:]]/} && $CONTEXT == start ]]; then
+		__fence_check $BUFFER
+		rc=$?
+	fi
+	if (( rc == 1 )); then
 		print -s -- $BUFFER
 		print -r -- $'\n'$__fence_reason >$__fence_tty
 		__fence_mark "633;E;$(__fence_escape $BUFFER)" "133;C" "133;D;126"
+		zle .send-break
+		return
+	elif (( rc == 2 )); then
+		# Ctrl-C during the check: drop the line as Ctrl-C at the prompt does.
 		zle .send-break
 		return
 	fi
@@ -140,6 +166,11 @@ __fence_setup() {
 	precmd_functions=(__fence_precmd ${precmd_functions:#__fence_setup} __fence_prompt)
 	preexec_functions+=(__fence_preexec)
 	if [[ -n ${FENCE_HOOK_BIN-} ]]; then
+		local words
+		if words=$($FENCE_HOOK_BIN hook words 2>/dev/null); then
+			__fence_words=(${(f)words})
+			__fence_words_ok=1
+		fi
 		# Chain the accept-line widget that is bound now (a plugin's, say).
 		zle -A accept-line __fence_orig_accept_line
 		zle -N accept-line __fence_accept_line

@@ -110,8 +110,8 @@ check_shell() {
 	wait_for_screen '^\[fence\] > '
 	rm -f "$HOOK_DIR/policy.json"
 	echo '{ "command": ' >"$HOOK_DIR/policy.json"
-	type_line "touch one"
-	type_line "touch two"
+	type_line "echo git >one"
+	type_line "echo git >two"
 	wait_until 10 test -e "$WORK/two"
 	[ "$(screen | grep -c 'commands run unchecked')" -eq 1 ]
 }
@@ -196,5 +196,39 @@ write_theme_rc() {
 		if [ "$sh" = zsh ]; then
 			grep -q "^echo theme-zsh\$" "$HOME/accept.log"
 		fi
+	done
+}
+
+@test "hooks: lines no rule names run without a check" {
+	local sh
+	for sh in bash zsh fish; do
+		command -v "$sh" >/dev/null || continue
+		hooks_teardown
+		tmux_start "$FENCE" hook exec --shell "$sh" --check --policy "$POLICY" "$HOOK_DIR"
+		wait_for_screen '^\[fence\] > '
+		# Broken policy: a line that is checked warns, one that is not does not.
+		rm -f "$HOOK_DIR/policy.json"
+		echo '[' >"$HOOK_DIR/policy.json"
+		type_line "echo unchecked-$sh"
+		wait_for_screen "^unchecked-$sh\$"
+		! screen | grep -q 'commands run unchecked'
+		type_line "echo 'quoted'"
+		wait_for_screen 'commands run unchecked'
+	done
+}
+
+@test "hooks: Ctrl-Z right after Enter stops the job" {
+	local sh
+	for sh in bash zsh fish; do
+		command -v "$sh" >/dev/null || continue
+		hooks_teardown
+		tmux_start "$FENCE" hook exec --shell "$sh" --check --policy "$POLICY" "$HOOK_DIR"
+		wait_for_screen '^\[fence\] > '
+		type_line "sleep 100"
+		# NOTE: fish ignores a Ctrl-Z that arrives while its Enter binding
+		# and preexec handlers run, so there the key waits for the job.
+		[ "$sh" != fish ] || wait_for_timeline '"command":"sleep 100"'
+		tmux -L "$TMUX_SOCKET" send-keys C-z
+		wait_for_screen 'Stopped|suspended|has stopped'
 	done
 }
