@@ -418,6 +418,53 @@ static int run_status(const struct run *run)
 	return FENCE_EXIT_FAILURE;
 }
 
+/*
+ * Check the command line against command and SSH policy before anything
+ * starts: the -c text as it is, or the argv re-quoted as one line.
+ * Returns 0, or FENCE_EXIT_CANNOT_EXEC after printing the rule.
+ */
+static int run_preflight(const struct fence_config *c, const struct run_options *o)
+{
+	_cleanup_free_ char *quoted = NULL;
+	const char *line = o->command_string;
+	struct command_verdict v;
+	int status = 0;
+
+	if (!line)
+		line = quoted = cmdline_quote_argv(o->argv);
+	command_check(c, line, &v);
+	if (v.blocked) {
+		msg_error("%s", v.message);
+		status = FENCE_EXIT_CANNOT_EXEC;
+	}
+	command_verdict_done(&v);
+	return status;
+}
+
+/*
+ * Plan the runtime exec masks of `path` mode: the binaries single-word
+ * deny rules name, masked so that scripts cannot start them either.  The
+ * shell that runs a -c string is exempt.
+ */
+static void run_plan_exec_masks(const struct fence_config *c, const struct run_options *o,
+				const struct strv *command, struct execmask_plan *ret)
+{
+	struct execmask_request req = {
+		.config = c,
+		.path_env = getenv("PATH"),
+		.shell = o->command_string && command->n > 0 ? command->v[0] : NULL,
+	};
+
+	*ret = (struct execmask_plan){ 0 };
+	if (c->command.runtime_exec_policy == EXEC_POLICY_ARGV)
+		return;
+	execmask_build(&req, ret);
+	for (size_t i = 0; i < ret->warnings.n; i++)
+		msg_warning("%s", ret->warnings.v[i]);
+	for (size_t i = 0; i < ret->debug.n; i++)
+		debug_line(o, "%s", ret->debug.v[i]);
+}
+
 /* Resolve the configuration; prints its warnings.  Returns 0 or an exit status. */
 static int resolve_config(const struct run_options *o, const char *cwd, struct config_result *ret)
 {
@@ -497,6 +544,7 @@ int run_execute(struct run_options *o)
 	struct linux_features features;
 	struct sandbox_launch launch = { .spec_fd = -1, .control_fd = -1, .control_child_fd = -1 };
 	struct strv command = { 0 };
+	struct execmask_plan exec_masks = { 0 };
 	struct extra_bind net_binds[2]; /* network (proxy/) */
 	struct relay_spec *net_relays = NULL;
 	bool isolated = true;
@@ -517,11 +565,12 @@ int run_execute(struct run_options *o)
 	if (build_command(o, &command) < 0)
 		goto out_config;
 
-	/*
-	 * Preflight: the command and SSH policy check goes here.  A block
-	 * prints the rule and returns FENCE_EXIT_CANNOT_EXEC before anything
-	 * starts.
-	 */
+	/* Command policy (policy/cmdrules.c): a block starts nothing. */
+	status = run_preflight(&cfg.config, o);
+	if (status != 0)
+		goto out_config;
+	status = FENCE_EXIT_FAILURE;
+	run_plan_exec_masks(&cfg.config, o, &command, &exec_masks);
 
 	features_detect(&features);
 	run.use_pty = cfg.config.allow_pty && isatty(0) && isatty(1);
@@ -567,6 +616,7 @@ int run_execute(struct run_options *o)
 		.relays = net_relays,
 		.n_relays = run.bridge->inside_listen.n,
 		.extra_env = &run.bridge->env,
+		.exec_masks = &exec_masks.paths,
 		.debug = o->debug,
 	};
 	r = sandbox_prepare(&spec, &launch, &error);
@@ -617,6 +667,7 @@ out_pty:
 		fclose(run.proxy_log.out);
 out_config:
 	free(net_relays);
+	execmask_done(&exec_masks);
 	strv_done(&command);
 	config_result_done(&cfg);
 	return status;

@@ -7,6 +7,7 @@
 #pragma once
 
 #ifdef __linux__
+#include "platform/linux/execmask.h"
 #include "platform/linux/features.h"
 #include "platform/linux/mountplan.h"
 #include "platform/linux/sandbox.h"
