@@ -66,6 +66,8 @@ bare_errno() {
 
 @test "seccomp: a new user namespace is refused" {
 	command -v unshare >/dev/null || skip "unshare is not installed"
+	# unshare is on the default deny list: switch it off to reach seccomp.
+	printf '{"command": {"useDefaults": false}}\n' >"$WORK/fence.json"
 	run "$FENCE" -- unshare --user true
 	[ "$status" -ne 0 ]
 	assert_output_contains "Operation not permitted"
