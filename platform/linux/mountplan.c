@@ -522,8 +522,9 @@ static int collect_write_roots(struct planner *pl)
 		struct strv others = { 0 };
 		_cleanup_free_ char *link = NULL;
 
+		/* /tmp is private inside, so nothing in the host's /tmp is writable. */
 		for (size_t j = 0; j < real.n; j++)
-			if (j != i)
+			if (j != i && strcmp(real.v[j], "/tmp") != 0)
 				strv_push(&others, real.v[j]);
 		link = fspath_symlink_escape(lexical.v[i], real.v[i], &others);
 		strv_done(&others);
@@ -616,6 +617,15 @@ static void dangerous_root(struct planner *pl, struct dangerous_set *set, const 
 	dangerous_walk(set, root, allow_git_config, budget);
 }
 
+/* Whether a denyRead mask covers path; denyRead beats allowUnixSockets. */
+static bool denied_read(const struct planner *pl, const char *path)
+{
+	for (size_t i = 0; i < pl->n_late; i++)
+		if (pl->late[i].origin == ORIGIN_DENY_READ && fspath_under(path, pl->late[i].path))
+			return true;
+	return false;
+}
+
 static char *registry_path(const struct planner *pl)
 {
 	return fspath_join(pl->fence_dir, "placeholders");
@@ -631,7 +641,8 @@ static void add_placeholder(struct planner *pl, const char *path)
 	int r;
 
 	*strrchr(parent, '/') = '\0';
-	if (!parent[0] || !is_writable(pl, parent) || !is_visible(pl, parent))
+	if (!parent[0] || !is_writable(pl, parent) || !is_visible(pl, parent) ||
+	    denied_read(pl, parent))
 		return;
 	if (!pl->plan->placeholder_registry)
 		pl->plan->placeholder_registry = registry_path(pl);
@@ -837,10 +848,6 @@ static void socket_scan_roots(struct planner *pl, struct strv *roots)
  */
 static void collect_sockets(struct planner *pl)
 {
-	struct fspath_budget budget = {
-		.max_depth = SOCKET_SCAN_MAX_DEPTH,
-		.max_entries = SOCKET_SCAN_MAX_ENTRIES,
-	};
 	struct strv masked = { 0 }, roots = { 0 }, found = { 0 };
 	const char *tmux_tmpdir = sockscan_getenv(pl->envp, "TMUX_TMPDIR");
 	char real[PATH_MAX];
@@ -856,14 +863,21 @@ static void collect_sockets(struct planner *pl)
 		mask_socket_dir(pl, dir, &masked);
 	}
 
+	/* Each root has its own budget, so that a large home cannot starve cwd or /run. */
 	socket_scan_roots(pl, &roots);
-	for (size_t i = 0; i < roots.n; i++)
+	for (size_t i = 0; i < roots.n; i++) {
+		struct fspath_budget budget = {
+			.max_depth = SOCKET_SCAN_MAX_DEPTH,
+			.max_entries = SOCKET_SCAN_MAX_ENTRIES,
+		};
+
 		sockscan_walk(roots.v[i], &masked, &budget, &found);
-	if (budget.truncated)
-		strv_pushf(&pl->plan->debug,
-			   "the socket scan stopped at %u levels or %u entries; sockets created "
-			   "deeper stay reachable",
-			   SOCKET_SCAN_MAX_DEPTH, SOCKET_SCAN_MAX_ENTRIES);
+		if (budget.truncated)
+			strv_pushf(&pl->plan->debug,
+				   "the socket scan of '%s' stopped at %u levels or %u entries; "
+				   "sockets beyond stay reachable",
+				   roots.v[i], SOCKET_SCAN_MAX_DEPTH, SOCKET_SCAN_MAX_ENTRIES);
+	}
 	sockscan_env_paths(pl->envp, &found);
 
 	for (size_t i = 0; i < found.n; i++) {
@@ -951,14 +965,6 @@ static bool hidden_by_socket_mask(const struct planner *pl, const char *path)
 	return fspath_under(path, "/tmp") && !is_visible(pl, path);
 }
 
-/* Whether a denyRead mask covers path; denyRead beats allowUnixSockets. */
-static bool denied_read(const struct planner *pl, const char *path)
-{
-	for (size_t i = 0; i < pl->n_late; i++)
-		if (pl->late[i].origin == ORIGIN_DENY_READ && fspath_under(path, pl->late[i].path))
-			return true;
-	return false;
-}
 
 /* Step 10: allowed sockets inside masked directories, the fresh runtime dir, extra binds. */
 static void plan_extra(struct planner *pl)
@@ -968,7 +974,7 @@ static void plan_extra(struct planner *pl)
 	for (size_t i = 0; i < pl->unix_allowed.n; i++) {
 		const char *p = pl->unix_allowed.v[i];
 
-		if (hidden_by_socket_mask(pl, p) && !denied_read(pl, p))
+		if ((hidden_by_socket_mask(pl, p) || !is_visible(pl, p)) && !denied_read(pl, p))
 			args(pl, "--bind", p, p);
 	}
 	if (req->runtime_dir && req->runtime_dir[0] == '/') {

@@ -84,6 +84,15 @@ assert_reachable() {
 	assert_unreachable "$HOME/other.sock"
 }
 
+@test "sockets: an allowed socket is reachable under defaultDenyRead" {
+	listen_at "$FENCE_TEST_ROOT/agent/agent.sock"
+	listen_at "$FENCE_TEST_ROOT/agent/other.sock"
+	fence_config "{\"filesystem\": {\"defaultDenyRead\": true, \"allowRead\": [\"$BIN\"]},
+		\"network\": {\"allowUnixSockets\": [\"$FENCE_TEST_ROOT/agent/agent.sock\"]}}"
+	assert_reachable "$FENCE_TEST_ROOT/agent/agent.sock"
+	assert_unreachable "$FENCE_TEST_ROOT/agent/other.sock"
+}
+
 @test "sockets: allowAllUnixSockets reaches every socket" {
 	listen_at "$WORK/app.sock"
 	listen_at "$HOME/other.sock"

@@ -647,6 +647,17 @@ START_TEST(allowed_sockets_stay_reachable)
 }
 END_TEST
 
+START_TEST(allowed_socket_is_bound_under_default_deny_read)
+{
+	make_socket("home/agent.sock");
+	strv_push(&F.cfg.network.allow_unix_sockets, "~/agent.sock");
+	F.cfg.filesystem.strict_deny_read = true;
+	plan_ok();
+	EXPECT_ARGS(DEV_ARGS_MINIMAL, "--proc", "/proc", "--tmpfs", "/tmp", "--dir", "@/proj",
+		    "--bind", "@/home/agent.sock", "@/home/agent.sock");
+}
+END_TEST
+
 START_TEST(allow_all_unix_sockets_keeps_only_fence_dirs_masked)
 {
 	make("rt/fence/");
@@ -820,6 +831,7 @@ static Suite *mountplan_suite(void)
 	tcase_add_test(tc, empty_policy_path_is_an_error);
 	tcase_add_test(tc, sockets_are_masked_and_runtime_dir_is_replaced);
 	tcase_add_test(tc, allowed_sockets_stay_reachable);
+	tcase_add_test(tc, allowed_socket_is_bound_under_default_deny_read);
 	tcase_add_test(tc, allow_all_unix_sockets_keeps_only_fence_dirs_masked);
 	tcase_add_test(tc, tmux_tmpdir_and_env_named_sockets_are_masked);
 	tcase_add_test(tc, exec_masks_and_extra_binds_come_last);
