@@ -4,7 +4,7 @@
  *
  * Only existing paths are collected, by canonical path.  A dangerous name
  * that is a symlink is collected by its target, because bwrap mounts over
- * what a path resolves to; the symlink itself stays replaceable when its
+ * what a path resolves to.  The symlink itself stays replaceable when its
  * directory is writable.
  */
 #include "platform/linux/dangerous.h"
@@ -204,7 +204,7 @@ static void walk_dir(struct dangerous_set *set, const char *dir, unsigned depth,
 	}
 	closedir(d);
 
-	/* Descend after closing, so that a deep walk holds one fd at a time. */
+	/* Descend after closing, so that a deep walk keeps one directory open at a time. */
 	for (size_t i = 0; i < subdirs.n; i++) {
 		_cleanup_free_ char *sub = fspath_join(dir, subdirs.v[i]);
 

@@ -132,7 +132,7 @@ static bool under_any(const char *path, const struct strv *roots)
 	return false;
 }
 
-/* Whether some root lies strictly or not below path. */
+/* Whether some root is path itself or lies below it. */
 static bool any_below(const char *path, const struct strv *roots)
 {
 	for (size_t i = 0; i < roots->n; i++)
@@ -700,7 +700,7 @@ static void collect_dangerous(struct planner *pl)
 
 	/*
 	 * Editors read `.vscode` and `.idea` at the project and in home, so
-	 * missing ones get placeholders there only; a placeholder in every
+	 * missing ones get placeholders there only.  A placeholder in every
 	 * writable directory would litter caches and tool directories.
 	 */
 	dangerous_add_dir(&set, pl->req->cwd, allow_git_config, true);
