@@ -22,6 +22,7 @@ enum http_state {
 	HS_BODY, /* relaying the request body */
 	HS_RESPONSE, /* request sent; relaying the response */
 	HS_TUNNEL,
+	HS_UPSTREAM_CONNECT, /* waiting for the upstream proxy's reply to CONNECT */
 	HS_CLOSING, /* an error reply is being written */
 };
 
@@ -40,6 +41,7 @@ struct http_conn {
 	char *head; /* the rewritten head to send once connected */
 	size_t head_len;
 	bool head_request;
+	bool via_upstream; /* no entry matched: upstreamProxy carries the request */
 	bool client_close; /* the client asked to close after this response */
 	struct http_body req_body;
 	uint64_t started_ms;
@@ -56,6 +58,7 @@ struct http_conn {
 	/* The open server connection, for keep-alive. */
 	struct domain_host server_host;
 	int server_port;
+	bool server_is_upstream;
 };
 
 static void process(struct http_conn *h);
@@ -194,8 +197,10 @@ static void build_head(struct http_conn *h, const struct http_request *req,
 
 	if (hash)
 		path_len = (size_t)(hash - path);
-	strv_pushf(&lines, "%.*s %s%.*s HTTP/1.%d\r\n", (int)req->method_len, req->method,
-		   path_len == 0 || path[0] != '/' ? "/" : "", (int)path_len, path,
+	/* An upstream proxy needs the absolute form; an origin server the path. */
+	strv_pushf(&lines, "%.*s %s%.*s%s%.*s HTTP/1.%d\r\n", (int)req->method_len, req->method,
+		   h->via_upstream ? "http://" : "", h->via_upstream ? (int)t->authority_len : 0,
+		   t->authority, path_len == 0 || path[0] != '/' ? "/" : "", (int)path_len, path,
 		   req->version_minor);
 	strv_pushf(&lines, "Host: %.*s\r\n", (int)t->authority_len, t->authority);
 	for (size_t i = 0; i < req->n_headers; i++) {
@@ -269,7 +274,8 @@ static void tunnel_established(struct http_conn *h)
 	static const char ok[] = "HTTP/1.1 200 Connection Established\r\n\r\n";
 	struct conn *c = h->c;
 
-	emit(h, PROXY_EVENT_ALLOWED, DOMAIN_ALLOWED, NULL, NULL, 200);
+	emit(h, PROXY_EVENT_ALLOWED, DOMAIN_ALLOWED, NULL, h->via_upstream ? "via upstreamProxy" : NULL,
+	     200);
 	h->state = HS_TUNNEL;
 	conn_write_copy(&c->client, ok, sizeof(ok) - 1);
 	if (h->in_len > 0) {
@@ -277,6 +283,52 @@ static void tunnel_established(struct http_conn *h)
 		h->in_len = h->in_cap = 0;
 	}
 	conn_tunnel(c);
+}
+
+/* Ask the upstream proxy for the tunnel.  Its reply arrives in on_server_data. */
+static void upstream_connect(struct http_conn *h)
+{
+	struct conn *c = h->c;
+	char *msg = xasprintf("CONNECT %s%s%s:%d HTTP/1.1\r\nHost: %s%s%s:%d\r\n\r\n",
+			      h->host.kind == DOMAIN_IPV6 ? "[" : "", h->host.name,
+			      h->host.kind == DOMAIN_IPV6 ? "]" : "", h->port,
+			      h->host.kind == DOMAIN_IPV6 ? "[" : "", h->host.name,
+			      h->host.kind == DOMAIN_IPV6 ? "]" : "", h->port);
+
+	h->state = HS_UPSTREAM_CONNECT;
+	h->rin_len = 0;
+	conn_write(c->server, msg, strlen(msg));
+	conn_read_start(c->server);
+	uv_timer_start(&c->timer, response_timeout, HTTP_RESPONSE_TIMEOUT_MS, 0);
+}
+
+/* Handle the upstream proxy's reply to CONNECT: 200 opens the tunnel, anything else is a 403. */
+static void upstream_reply(struct http_conn *h)
+{
+	struct conn *c = h->c;
+	struct http_response resp;
+	_cleanup_free_ char *reason = NULL, *body = NULL;
+	int r = http_parse_response(h->rin, h->rin_len, &resp);
+
+	if (r == 0)
+		return;
+	uv_timer_stop(&c->timer);
+	if (r < 0) {
+		reply_failed(h, 502, "invalid reply from upstreamProxy", UV_EPROTO);
+		return;
+	}
+	if (resp.status != 200) {
+		reason = xasprintf("upstreamProxy replied %d", resp.status);
+		body = xasprintf("Blocked by fence: %s:%d (%s)\n", h->host.name, h->port, reason);
+		emit(h, PROXY_EVENT_BLOCKED, DOMAIN_NOT_ALLOWED, NULL, reason, 403);
+		reply_error(h, 403, "Forbidden", body);
+		return;
+	}
+	tunnel_established(h);
+	/* Bytes after the reply already belong to the tunnel. */
+	if (h->rin_len > (size_t)r)
+		conn_write_copy(&c->client, h->rin + r, h->rin_len - (size_t)r);
+	h->rin_len = 0;
 }
 
 static void on_connected(struct conn *c, int status)
@@ -289,7 +341,10 @@ static void on_connected(struct conn *c, int status)
 	}
 	h->server_host = h->host;
 	h->server_port = h->port;
-	if (h->state == HS_TUNNEL)
+	h->server_is_upstream = h->via_upstream;
+	if (h->state == HS_TUNNEL && h->via_upstream)
+		upstream_connect(h);
+	else if (h->state == HS_TUNNEL)
 		tunnel_established(h);
 	else
 		send_request(h);
@@ -301,10 +356,27 @@ static bool filter_allows(struct http_conn *h)
 	const char *rule = NULL;
 	enum domain_verdict v = proxy_check(h->c->proxy, PROXY_SOURCE_HTTP, &h->host, h->port, &rule);
 
+	h->via_upstream = false;
 	if (v == DOMAIN_ALLOWED)
 		return true;
+	if (v == DOMAIN_NOT_ALLOWED && h->c->proxy->has_upstream) {
+		h->via_upstream = true;
+		return true;
+	}
 	reply_blocked(h, v, rule);
 	return false;
+}
+
+/* Dial the server of the current request, or the upstream proxy. */
+static void dial(struct http_conn *h)
+{
+	struct proxy *p = h->c->proxy;
+
+	conn_drop_server(h->c);
+	if (h->via_upstream)
+		proxy_dial(p, h->c, &p->upstream, p->upstream_port);
+	else
+		proxy_dial(p, h->c, &h->host, h->port);
 }
 
 static void start_connect(struct http_conn *h, const struct http_request *req)
@@ -314,8 +386,7 @@ static void start_connect(struct http_conn *h, const struct http_request *req)
 	buf_consume(h->in, &h->in_len, req->head_len);
 	h->state = HS_TUNNEL;
 	conn_read_stop(&c->client);
-	conn_drop_server(c);
-	proxy_dial(c->proxy, c, &h->host, h->port);
+	dial(h);
 }
 
 static void start_forward(struct http_conn *h, const struct http_request *req,
@@ -335,14 +406,14 @@ static void start_forward(struct http_conn *h, const struct http_request *req,
 	h->client_close = wants_close(req);
 	build_head(h, req, t);
 	buf_consume(h->in, &h->in_len, req->head_len);
-	if (c->server && h->server_port == h->port && h->server_host.kind == h->host.kind &&
-	    strcmp(h->server_host.name, h->host.name) == 0) {
+	if (c->server && h->server_is_upstream == h->via_upstream &&
+	    (h->via_upstream || (h->server_port == h->port && h->server_host.kind == h->host.kind &&
+				 strcmp(h->server_host.name, h->host.name) == 0))) {
 		send_request(h);
 		return;
 	}
 	h->state = HS_DIALING;
-	conn_drop_server(c);
-	proxy_dial(c->proxy, c, &h->host, h->port);
+	dial(h);
 }
 
 static void handle_request(struct http_conn *h, const struct http_request *req)
@@ -441,11 +512,12 @@ static void response_done(struct http_conn *h)
 	struct conn *c = h->c;
 
 	uv_timer_stop(&c->timer);
-	emit(h, PROXY_EVENT_ALLOWED, DOMAIN_ALLOWED, NULL, NULL, h->status);
+	emit(h, PROXY_EVENT_ALLOWED, DOMAIN_ALLOWED, NULL, h->via_upstream ? "via upstreamProxy" : NULL,
+	     h->status);
 	if (h->server_close || h->state != HS_RESPONSE)
 		conn_drop_server(c);
 	if (h->client_close || h->server_close || h->state != HS_RESPONSE) {
-		/* Close after the reply is written (drained() sees HS_CLOSING). */
+		/* Close after the reply is written (on_drained finds HS_CLOSING). */
 		h->state = HS_CLOSING;
 		if (c->client.queued == 0)
 			conn_close(c);
@@ -537,6 +609,12 @@ static void on_server_data(struct conn *c, char *buf, size_t len)
 {
 	struct http_conn *h = c->data;
 
+	if (h->state == HS_UPSTREAM_CONNECT) {
+		buf_append(&h->rin, &h->rin_len, &h->rin_cap, buf, len);
+		free(buf);
+		upstream_reply(h);
+		return;
+	}
 	if (h->state == HS_CLOSING || (h->state != HS_BODY && h->state != HS_RESPONSE)) {
 		free(buf);
 		return;

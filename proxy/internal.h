@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * proxy/internal.h: what the files of proxy/ share and nobody else uses:
+ * proxy/internal.h: what the files of proxy/ share and no other folder uses:
  * a connection between a client and a server stream (conn.c), on which
  * the HTTP proxy, the SOCKS5 proxy and the relays build.
  */
@@ -34,7 +34,7 @@ struct end {
 	size_t queued; /* bytes written and not yet completed */
 };
 
-/* What a protocol does with a connection; every callback may be NULL. */
+/* The callbacks of one protocol on a connection; each may be NULL. */
 struct conn_ops {
 	/* Bytes from the client outside tunnel mode; buf is owned by the callee. */
 	void (*client_data)(struct conn *c, char *buf, size_t len);
@@ -97,7 +97,8 @@ struct proxy {
 	int http_port, socks_port;
 	struct strv socket_paths;
 	struct strv resolve; /* "name=ip" overrides */
-	char *upstream_host; /* upstreamProxy host for unlisted HTTP requests, or NULL */
+	bool has_upstream; /* upstreamProxy takes the HTTP requests no entry matches */
+	struct domain_host upstream;
 	int upstream_port;
 	struct conn *conns;
 	int refs;

@@ -194,7 +194,6 @@ static int start_listeners(struct proxy *p, const struct proxy_options *o, char 
 /* Parse upstreamProxy "http://host[:port]" for unlisted HTTP requests. */
 static int setup_upstream(struct proxy *p, const struct fence_network *n, char **ret_error)
 {
-	struct domain_host h;
 	const char *u = n->upstream_proxy;
 	size_t len;
 
@@ -206,11 +205,11 @@ static int setup_upstream(struct proxy *p, const struct fence_network *n, char *
 	}
 	u += 7;
 	len = strcspn(u, "/");
-	if (http_parse_authority(u, len, 8080, &h, &p->upstream_port) < 0) {
+	if (http_parse_authority(u, len, 80, &p->upstream, &p->upstream_port) < 0) {
 		*ret_error = xasprintf("upstreamProxy '%s': invalid host or port", n->upstream_proxy);
 		return -EINVAL;
 	}
-	p->upstream_host = xstrdup(h.name);
+	p->has_upstream = true;
 	return 0;
 }
 
@@ -248,7 +247,6 @@ static void proxy_free(struct proxy *p)
 	strv_done(&p->socket_paths);
 	strv_done(&p->resolve);
 	domain_filter_done(&p->filter);
-	free(p->upstream_host);
 	free(p);
 }
 

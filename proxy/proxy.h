@@ -127,9 +127,9 @@ int relay_run_specs(char *const *specs, size_t n);
 /*
  * relay_spawn: fork a process that runs one relay per listen[i] ->
  * target[i] pair (a listen spec starting with '?' is optional) and return
- * once all of them listen.  The process exits when the caller does (it
- * watches a pipe whose other end only the caller holds); the init of a
- * sandbox calls this before starting the command.
+ * once all of them listen.  The process exits when the caller does,
+ * because it watches a pipe whose other end only the caller holds.  The
+ * init of a sandbox calls this before starting the command.
  * Returns 0 and the pid, or a negative errno with an owned message.
  */
 int relay_spawn(char *const *listen, char *const *target, size_t n, pid_t *ret_pid,
@@ -241,7 +241,7 @@ const struct http_header *http_find_header(const struct http_header *headers, si
 /* http_value_has_token: whether a comma-separated value lists token. */
 bool http_value_has_token(const char *v, size_t len, const char *token);
 
-/* Where a request's target points. */
+/* The server a request names. */
 struct http_target {
 	bool connect; /* CONNECT host:port */
 	bool https; /* absolute URI with the https scheme */
@@ -274,7 +274,7 @@ enum http_body_kind {
 	HTTP_BODY_UNTIL_CLOSE, /* a response without length: ends when the server closes */
 };
 
-/* Where a message body ends, tracked as its bytes pass. */
+/* The framing state of a message body, updated as its bytes pass. */
 struct http_body {
 	enum http_body_kind kind;
 	uint64_t remaining; /* LENGTH: bytes left; CHUNKED: bytes left in the chunk */
@@ -287,7 +287,7 @@ struct http_body {
  * http_request_body, http_response_body: the framing of a message's body.
  * Return 0 or -EBADMSG when the framing headers are ambiguous (both
  * Content-Length and Transfer-Encoding, conflicting lengths, a transfer
- * coding other than "chunked").  head_request: the response answers HEAD.
+ * coding other than "chunked").  head_request: the response is the reply to HEAD.
  */
 int http_request_body(const struct http_request *req, struct http_body *ret);
 int http_response_body(const struct http_response *resp, bool head_request, struct http_body *ret);

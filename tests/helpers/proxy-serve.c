@@ -5,6 +5,7 @@
  *
  *   proxy-serve [-m] [-d] [--allow PATTERN]... [--deny PATTERN]...
  *               [--socket-dir DIR] [--ports-file FILE] [--resolve NAME=IP]...
+ *               [--upstream http://HOST:PORT]
  *   proxy-serve --relay LISTEN=TARGET...
  *
  * Writes "HTTP_PORT SOCKS_PORT" to --ports-file once listening (written
@@ -51,6 +52,7 @@ int main(int argc, char **argv)
 		{ "relay", required_argument, NULL, 'r' },
 		{ "no-tcp", no_argument, NULL, 'n' },
 		{ "resolve", required_argument, NULL, 'R' },
+		{ "upstream", required_argument, NULL, 'U' },
 		{ 0 },
 	};
 	struct fence_network net = { 0 };
@@ -90,6 +92,9 @@ int main(int argc, char **argv)
 			break;
 		case 'R':
 			strv_push(&resolve, optarg);
+			break;
+		case 'U':
+			net.upstream_proxy = optarg;
 			break;
 		default:
 			return 2;

@@ -315,3 +315,29 @@ make_tls_cert() {
 	assert_status 1
 	assert_output_contains "allowedDomains: invalid domain pattern '*.com'"
 }
+
+@test "proxy: upstreamProxy carries requests that no entry matches" {
+	make_tls_cert
+	echo via-upstream >index.html
+	start_server WEB --root .
+	start_server TLS --root . --tls "$BATS_TEST_TMPDIR/cert.pem" "$BATS_TEST_TMPDIR/key.pem"
+	start_proxy --allow 127.0.0.1
+	up=$HTTP_PORT
+	UP_LOG=$PROXY_LOG
+	mv "$UP_LOG" "$BATS_TEST_TMPDIR/upstream.log"
+	start_proxy --allow localhost --deny denied.test --upstream "http://127.0.0.1:$up"
+	run curl -sS -x "http://127.0.0.1:$HTTP_PORT" "http://127.0.0.1:$WEB_PORT/index.html"
+	assert_status 0
+	assert_output_contains via-upstream
+	assert_log_contains "(via upstreamProxy"
+	run curl -sS --cacert "$BATS_TEST_TMPDIR/cert.pem" -x "http://127.0.0.1:$HTTP_PORT" \
+		"https://127.0.0.1:$TLS_PORT/index.html"
+	assert_status 0
+	assert_output_contains via-upstream
+	# Denied entries never go upstream; the upstream's own refusal is a 403.
+	run curl -sS -i -x "http://127.0.0.1:$HTTP_PORT" http://denied.test/
+	assert_output_contains 'denied by deniedDomains rule "denied.test"'
+	run curl -sS -x "http://127.0.0.1:$HTTP_PORT" https://other.test/
+	assert_status 56
+	assert_log_contains "✗ blocked CONNECT other.test:443 (upstreamProxy replied 403)"
+}
