@@ -36,6 +36,7 @@ struct run {
 	size_t n_signals;
 	uv_poll_t control_poll;
 	uv_timer_t drain_timer;
+	unsigned long long drained_bytes; /* PTY output seen at the last drain tick */
 	int control_fd; /* borrowed from the launch */
 	bool use_pty;
 	struct ptyrelay pty;
@@ -237,11 +238,19 @@ static void on_control(uv_poll_t *h, int status, int events)
 	drain_control(h->data);
 }
 
-/* Give the PTY a short grace period to deliver the last output. */
-static void on_drain_timeout(uv_timer_t *t)
+/*
+ * Wait for the PTY's last output after bwrap ended.  The kernel reports
+ * EIO once every follower fd is closed, which normally ends the wait; this
+ * tick only gives up when no byte arrived for a whole period and the
+ * terminal is not holding the relay back.
+ */
+static void on_drain_tick(uv_timer_t *t)
 {
 	struct run *run = t->data;
 
+	if (ptyrelay_output_pending(&run->pty, &run->drained_bytes))
+		return;
+	uv_timer_stop(t);
 	run->pty.master_eof = true;
 	maybe_finish(run);
 }
@@ -255,8 +264,10 @@ static void on_bwrap_exit(uv_process_t *p, int64_t status, int term_signal)
 	run->bwrap_status = status;
 	run->bwrap_signal = term_signal;
 	drain_control(run);
-	if (run->use_pty && !run->pty.master_eof)
-		uv_timer_start(&run->drain_timer, on_drain_timeout, 500, 0);
+	if (run->use_pty && !run->pty.master_eof) {
+		run->drained_bytes = run->pty.master_bytes;
+		uv_timer_start(&run->drain_timer, on_drain_tick, 500, 500);
+	}
 	maybe_finish(run);
 }
 
@@ -301,7 +312,7 @@ static void on_signal(uv_signal_t *h, int signum)
 	}
 }
 
-/* Count a closed handle. */
+/* Nothing to free: every handle is a member of struct run. */
 static void close_cb(uv_handle_t *h)
 {
 }
@@ -572,7 +583,7 @@ int run_execute(struct run_options *o)
 	status = FENCE_EXIT_FAILURE;
 	run_plan_exec_masks(&cfg.config, o, &command, &exec_masks);
 
-	features_detect(&features);
+	features_detect_quick(&features);
 	run.use_pty = cfg.config.allow_pty && isatty(0) && isatty(1);
 	if (run.use_pty) {
 		r = ptyrelay_open(&run.pty);

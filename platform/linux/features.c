@@ -97,8 +97,8 @@ static void first_line(char *reason, size_t size, const char *text, const char *
 	snprintf(reason, size, "%.*s", (int)n, text);
 }
 
-/* Probe the bwrap binary, its version and the namespaces it can create. */
-static void probe_bwrap(struct linux_features *f)
+/* Probe the bwrap binary, its version and, when asked, the namespaces it can create. */
+static void probe_bwrap(struct linux_features *f, bool namespaces)
 {
 	char out[512];
 	struct stat st;
@@ -115,6 +115,12 @@ static void probe_bwrap(struct linux_features *f)
 		const char *v = strrchr(strtok(out, "\n") ? out : "", ' ');
 
 		snprintf(f->bwrap_version, sizeof(f->bwrap_version), "%.63s", v ? v + 1 : out);
+	}
+	if (!namespaces) {
+		f->userns = f->netns = true;
+		snprintf(f->userns_reason, sizeof(f->userns_reason), "not probed");
+		snprintf(f->netns_reason, sizeof(f->netns_reason), "not probed");
+		return;
 	}
 
 	char *userns[] = { f->bwrap_path, "--unshare-pid", "--ro-bind", "/", "/", "--", "true", NULL };
@@ -212,7 +218,8 @@ static bool detect_container(void)
 	return false;
 }
 
-int features_detect(struct linux_features *ret)
+/* Fill *ret; the slow probes (namespaces, BPF) only when full is set. */
+static int detect(struct linux_features *ret, bool full)
 {
 	struct utsname u;
 	int r;
@@ -222,7 +229,7 @@ int features_detect(struct linux_features *ret)
 		snprintf(ret->kernel, sizeof(ret->kernel), "%s", u.release);
 	ret->running_as_root = geteuid() == 0;
 	ret->in_container = detect_container();
-	probe_bwrap(ret);
+	probe_bwrap(ret, full);
 
 	r = fsrules_abi();
 	if (r > 0)
@@ -234,8 +241,21 @@ int features_detect(struct linux_features *ret)
 					    strerror(-r));
 
 	probe_seccomp(ret);
-	probe_bpf(ret);
+	if (full)
+		probe_bpf(ret);
+	else
+		snprintf(ret->bpf_reason, sizeof(ret->bpf_reason), "not probed");
 	return 0;
+}
+
+int features_detect(struct linux_features *ret)
+{
+	return detect(ret, true);
+}
+
+int features_detect_quick(struct linux_features *ret)
+{
+	return detect(ret, false);
 }
 
 /* Print one row of the table. */

@@ -35,5 +35,13 @@ struct linux_features {
  */
 int features_detect(struct linux_features *ret);
 
+/*
+ * features_detect_quick: what a sandboxed run needs, without starting
+ * bwrap or loading BPF: userns and netns are left true (bwrap itself
+ * reports a failure to create them) and bpf false, with reasons saying
+ * they were not probed.  Always fills *ret; returns 0.
+ */
+int features_detect_quick(struct linux_features *ret);
+
 /* features_print: the --linux-features table. */
 void features_print(const struct linux_features *f, FILE *out);

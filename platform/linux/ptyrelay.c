@@ -148,8 +148,10 @@ static void master_read_cb(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 {
 	struct ptyrelay *r = s->data;
 
-	if (n > 0)
+	if (n > 0) {
+		r->master_bytes += (unsigned long long)n;
 		relay_bytes(r, s, (uv_stream_t *)&r->out, buf->base, (size_t)n);
+	}
 	free(buf->base);
 	if (n < 0 && !r->master_eof) {
 		/* EIO is how a PTY leader reports that no follower fd is open. */
@@ -239,6 +241,16 @@ void ptyrelay_resume(struct ptyrelay *r)
 		if (uv_read_start((uv_stream_t *)&r->in, alloc_cb, in_read_cb) == 0)
 			r->reading_in = true;
 	}
+}
+
+bool ptyrelay_output_pending(struct ptyrelay *r, unsigned long long *last_bytes)
+{
+	bool progress = r->master_bytes != *last_bytes;
+
+	*last_bytes = r->master_bytes;
+	if (r->master_eof)
+		return false;
+	return progress || !uv_is_active((uv_handle_t *)&r->master_pipe);
 }
 
 void ptyrelay_close_slave(struct ptyrelay *r)

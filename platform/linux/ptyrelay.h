@@ -26,6 +26,7 @@ struct ptyrelay {
 	bool in_paused; /* the PTY fell behind: stdin waits for it to drain */
 	uv_shutdown_t out_shutdown;
 	bool master_eof; /* the follower side is closed: no more output */
+	unsigned long long master_bytes; /* read from the PTY so far, to see progress */
 	int pending_closes;
 	void (*on_master_eof)(struct ptyrelay *r);
 	void (*on_closed)(struct ptyrelay *r);
@@ -53,6 +54,13 @@ void ptyrelay_suspend(struct ptyrelay *r);
 
 /* ptyrelay_resume: back to raw mode and reading, if fence is in the foreground. */
 void ptyrelay_resume(struct ptyrelay *r);
+
+/*
+ * ptyrelay_output_pending: whether output may still be on its way: the
+ * PTY's reading is paused because the terminal is behind, or bytes
+ * arrived since *last_bytes (which is updated).
+ */
+bool ptyrelay_output_pending(struct ptyrelay *r, unsigned long long *last_bytes);
 
 /* ptyrelay_close_slave: drop fence's copy of the follower fd. */
 void ptyrelay_close_slave(struct ptyrelay *r);

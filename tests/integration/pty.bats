@@ -100,7 +100,26 @@ foreground_pid() {
 	tmux_do send-keys -t 0 C-z
 	expect_screen "Stopped"
 	local pid
-	pid=$(pgrep -P "$(tmux_do display -p -t 0 '#{pane_pid}')" | head -1)
+	pid=$(foreground_pid)
+	[ -n "$pid" ]
+	[ "$(ps -o stat= -p "$pid" | cut -c1)" = T ]
+	type_line "fg"
+	type_line "abc"
+	expect_screen "got=abc"
+	type_line "echo rc=\$?"
+	expect_screen "rc=0"
+}
+
+@test "pty: without a PTY, Ctrl-Z and fg still stop and resume both" {
+	# The terminal sends SIGTSTP to fence, which forwards it; the command's
+	# stop then stops fence.  This needs a shell with job control, which is
+	# why it runs here rather than in signals.bats.
+	type_line "'$FENCE' -c 'echo sta\"\"rted; read line; echo got=\$line'"
+	expect_screen "started"
+	tmux_do send-keys -t 0 C-z
+	expect_screen "Stopped"
+	local pid
+	pid=$(foreground_pid)
 	[ -n "$pid" ]
 	[ "$(ps -o stat= -p "$pid" | cut -c1)" = T ]
 	type_line "fg"
@@ -145,5 +164,5 @@ foreground_pid() {
 	type_line "'$FENCE' -s '$CFG' -- seq 1 200000; echo rc=\$?"
 	expect_screen "rc=0"
 	# The last number is on the line just above the status line.
-	screen | grep -B1 -x 'rc=0' | head -1 | grep -qx 200000
+	screen | grep -B1 -x "rc=0" | head -1 | grep -qx 200000 || { screen >&2; return 1; }
 }
