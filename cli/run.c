@@ -476,6 +476,17 @@ static void run_plan_exec_masks(const struct fence_config *c, const struct run_o
 		debug_line(o, "%s", ret->debug.v[i]);
 }
 
+/* Say once per run which protection layer this kernel cannot provide. */
+static void warn_missing_layers(const struct linux_features *f)
+{
+	if (f->landlock_abi <= 0)
+		msg_warning("Landlock is unavailable (%s), continuing with the mounts alone",
+			    f->landlock_reason);
+	if (!f->seccomp)
+		msg_warning("seccomp is unavailable (%s), continuing without the system call filter",
+			    f->seccomp_reason);
+}
+
 /* Resolve the configuration; prints its warnings.  Returns 0 or an exit status. */
 static int resolve_config(const struct run_options *o, const char *cwd, struct config_result *ret)
 {
@@ -584,6 +595,7 @@ int run_execute(struct run_options *o)
 	run_plan_exec_masks(&cfg.config, o, &command, &exec_masks);
 
 	features_detect_quick(&features);
+	warn_missing_layers(&features);
 	run.use_pty = cfg.config.allow_pty && isatty(0) && isatty(1);
 	if (run.use_pty) {
 		r = ptyrelay_open(&run.pty);
