@@ -682,12 +682,13 @@ int run_execute(struct run_options *o)
 
 out_launch:
 	sandbox_launch_done(&launch);
-	uv_loop_close(run.loop);
 out_pty:
 	if (run.use_pty && !run.spawned)
 		ptyrelay_close(&run.pty, NULL);
 	if (run.proxy_log.out && run.proxy_log.out != stderr)
 		fclose(run.proxy_log.out);
+	if (run.loop)
+		uv_loop_close(run.loop);
 out_config:
 	free(net_relays);
 	execmask_done(&exec_masks);

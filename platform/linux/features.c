@@ -97,8 +97,11 @@ static void first_line(char *reason, size_t size, const char *text, const char *
 	snprintf(reason, size, "%.*s", (int)n, text);
 }
 
-/* Probe the bwrap binary, its version and, when asked, the namespaces it can create. */
-static void probe_bwrap(struct linux_features *f, bool namespaces)
+/*
+ * Probe the bwrap binary and its network namespace; with all set, also
+ * its version and a user namespace on its own.
+ */
+static void probe_bwrap(struct linux_features *f, bool all)
 {
 	char out[512];
 	struct stat st;
@@ -111,29 +114,30 @@ static void probe_bwrap(struct linux_features *f, bool namespaces)
 	f->bwrap_setuid = stat(f->bwrap_path, &st) == 0 && (st.st_mode & S_ISUID);
 
 	char *version[] = { f->bwrap_path, "--version", NULL };
-	if (run_capture(version, out, sizeof(out)) == 0) {
+	if (all && run_capture(version, out, sizeof(out)) == 0) {
 		const char *v = strrchr(strtok(out, "\n") ? out : "", ' ');
 
 		snprintf(f->bwrap_version, sizeof(f->bwrap_version), "%.63s", v ? v + 1 : out);
 	}
-	if (!namespaces) {
-		f->userns = f->netns = true;
-		snprintf(f->userns_reason, sizeof(f->userns_reason), "not probed");
-		snprintf(f->netns_reason, sizeof(f->netns_reason), "not probed");
-		return;
-	}
-
-	char *userns[] = { f->bwrap_path, "--unshare-pid", "--ro-bind", "/", "/", "--", "true", NULL };
-	f->userns = run_capture(userns, out, sizeof(out)) == 0;
-	if (!f->userns)
-		first_line(f->userns_reason, sizeof(f->userns_reason), out,
-			   "bwrap cannot create a namespace");
-
 	char *netns[] = { f->bwrap_path, "--unshare-net", "--ro-bind", "/", "/", "--", "true", NULL };
 	f->netns = run_capture(netns, out, sizeof(out)) == 0;
 	if (!f->netns)
 		first_line(f->netns_reason, sizeof(f->netns_reason), out,
 			   "bwrap --unshare-net failed");
+
+	/*
+	 * A run needs only this probe: when it works, bwrap can also create
+	 * the PID namespace and mounts a run uses.
+	 */
+	if (f->netns && !all) {
+		f->userns = true;
+		return;
+	}
+	char *userns[] = { f->bwrap_path, "--unshare-pid", "--ro-bind", "/", "/", "--", "true", NULL };
+	f->userns = run_capture(userns, out, sizeof(out)) == 0;
+	if (!f->userns)
+		first_line(f->userns_reason, sizeof(f->userns_reason), out,
+			   "bwrap cannot create a namespace");
 }
 
 /* Probe seccomp filters and user notification through SECCOMP_GET_ACTION_AVAIL. */

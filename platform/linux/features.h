@@ -36,10 +36,10 @@ struct linux_features {
 int features_detect(struct linux_features *ret);
 
 /*
- * features_detect_quick: what a sandboxed run needs, without starting
- * bwrap or loading BPF: userns and netns are left true (bwrap itself
- * reports a failure to create them) and bpf false, with reasons saying
- * they were not probed.  Always fills *ret; returns 0.
+ * features_detect_quick: what a sandboxed run needs, with one bwrap probe
+ * (network namespace, which implies a user namespace) and no BPF probe:
+ * bpf stays false with the reason "not probed".  Always fills *ret;
+ * returns 0.
  */
 int features_detect_quick(struct linux_features *ret);
 
