@@ -222,7 +222,7 @@ static bool detect_container(void)
 	return false;
 }
 
-/* Fill *ret; the slow probes (namespaces, BPF) only when full is set. */
+/* Fill *ret; the slower probes (bwrap version, user namespace alone, BPF) only when full is set. */
 static int detect(struct linux_features *ret, bool full)
 {
 	struct utsname u;
