@@ -49,6 +49,9 @@ struct run {
 	int kill_signal; /* the second one, which killed the sandbox, or 0 */
 	bool closing;
 	struct bridge *bridge; /* proxies and bridges (proxy/), closed with the handles */
+	/* argv exec policy: the socket pair the listener fd crosses, -1 when unused. */
+	int exec_fds[2];
+	struct execsuper *execsuper; /* stopped with the handles */
 	struct proxy_log proxy_log; /* where -m/-d proxy lines go */
 };
 
@@ -331,6 +334,8 @@ static void run_close_handles(struct run *run)
 		ptyrelay_close(&run->pty, NULL);
 	bridge_close(run->bridge); /* network: the proxies must close for the loop to end */
 	run->bridge = NULL;
+	execsuper_stop(run->execsuper);
+	run->execsuper = NULL;
 }
 
 /* Restore the user's terminal before a crash ends fence. */
@@ -353,7 +358,7 @@ static void install_crash_handlers(void)
 /* Spawn bwrap with the launch's argv, environment and fds. */
 static int spawn_bwrap(struct run *run, struct sandbox_launch *l)
 {
-	uv_stdio_container_t stdio[5];
+	uv_stdio_container_t stdio[6];
 	uv_process_options_t opts = { 0 };
 	int tty = run->use_pty ? run->pty.slave : -1;
 
@@ -365,12 +370,14 @@ static int spawn_bwrap(struct run *run, struct sandbox_launch *l)
 	stdio[SANDBOX_SPEC_FD].data.fd = l->spec_fd;
 	stdio[SANDBOX_CONTROL_FD].flags = UV_INHERIT_FD;
 	stdio[SANDBOX_CONTROL_FD].data.fd = l->control_child_fd;
+	stdio[SANDBOX_EXEC_FD].flags = UV_INHERIT_FD;
+	stdio[SANDBOX_EXEC_FD].data.fd = run->exec_fds[1];
 
 	opts.file = l->argv.v[0];
 	opts.args = l->argv.v;
 	opts.env = l->env.v;
 	opts.stdio = stdio;
-	opts.stdio_count = 5;
+	opts.stdio_count = run->exec_fds[1] >= 0 ? 6 : 5;
 	opts.exit_cb = on_bwrap_exit;
 	/* Its own session: terminal signals reach fence, which forwards them. */
 	opts.flags = UV_PROCESS_DETACHED;
@@ -487,6 +494,52 @@ static void warn_missing_layers(const struct linux_features *f)
 			    f->seccomp_reason);
 }
 
+/*
+ * argv exec policy: check that the kernel can notify execs and create the
+ * socket pair whose child end becomes the sandbox's SANDBOX_EXEC_FD.
+ * Returns 0, or a negative errno after printing why.
+ */
+static int run_open_exec_socket(struct run *run)
+{
+	if (!execsuper_supported()) {
+		msg_error("cannot use runtimeExecPolicy 'argv': this kernel or libseccomp has no "
+			  "seccomp user notification");
+		msg_hint("use runtimeExecPolicy 'path' instead");
+		return -EOPNOTSUPP;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, run->exec_fds) < 0) {
+		int r = -errno;
+
+		msg_error("cannot create the exec supervisor socket: %s", strerror(-r));
+		return r;
+	}
+	return 0;
+}
+
+/* Print one rejected exec of the argv supervisor. */
+static void report_exec(const char *line, void *userdata)
+{
+	fprintf(stderr, "%s\n", line);
+}
+
+/*
+ * argv exec policy: start answering the sandbox's exec notifications on
+ * the run's loop.  Returns 0 (also when the policy is off) or a libuv
+ * error after printing it.
+ */
+static int run_start_exec_supervisor(struct run *run, const struct fence_config *c)
+{
+	int r;
+
+	if (run->exec_fds[0] < 0)
+		return 0;
+	r = execsuper_start(run->loop, TAKE_FD(run->exec_fds[0]), c, report_exec, run,
+			    &run->execsuper);
+	if (r < 0)
+		msg_error("cannot start the exec supervisor: %s", strerror(-r));
+	return r;
+}
+
 /* Resolve the configuration; prints its warnings.  Returns 0 or an exit status. */
 static int resolve_config(const struct run_options *o, const char *cwd, struct config_result *ret)
 {
@@ -561,7 +614,7 @@ static int run_start_network(struct run *run, const struct run_options *o,
 
 int run_execute(struct run_options *o)
 {
-	struct run run = { .result = -1, .control_fd = -1 };
+	struct run run = { .result = -1, .control_fd = -1, .exec_fds = { -1, -1 } };
 	struct config_result cfg;
 	struct linux_features features;
 	struct sandbox_launch launch = { .spec_fd = -1, .control_fd = -1, .control_child_fd = -1 };
@@ -593,6 +646,9 @@ int run_execute(struct run_options *o)
 		goto out_config;
 	status = FENCE_EXIT_FAILURE;
 	run_plan_exec_masks(&cfg.config, o, &command, &exec_masks);
+	if (cfg.config.command.runtime_exec_policy == EXEC_POLICY_ARGV &&
+	    run_open_exec_socket(&run) < 0)
+		goto out_config;
 
 	features_detect_quick(&features);
 	warn_missing_layers(&features);
@@ -640,6 +696,7 @@ int run_execute(struct run_options *o)
 		.n_relays = run.bridge->inside_listen.n,
 		.extra_env = &run.bridge->env,
 		.exec_masks = &exec_masks.paths,
+		.exec_supervise = run.exec_fds[1] >= 0,
 		.debug = o->debug,
 	};
 	r = sandbox_prepare(&spec, &launch, &error);
@@ -661,8 +718,12 @@ int run_execute(struct run_options *o)
 	if (run.use_pty)
 		install_crash_handlers();
 
-	r = spawn_bwrap(&run, &launch);
+	r = run_start_exec_supervisor(&run, &cfg.config);
+	if (r == 0)
+		r = spawn_bwrap(&run, &launch);
 	sandbox_close_child_fds(&launch);
+	if (run.exec_fds[1] >= 0)
+		close(TAKE_FD(run.exec_fds[1]));
 	if (r < 0) {
 		msg_error("cannot start '%s': %s", launch.argv.v[0], uv_strerror(r));
 		run_close_handles(&run);
@@ -690,6 +751,9 @@ out_pty:
 	if (run.loop)
 		uv_loop_close(run.loop);
 out_config:
+	for (int i = 0; i < 2; i++)
+		if (run.exec_fds[i] >= 0)
+			close(run.exec_fds[i]);
 	free(net_relays);
 	execmask_done(&exec_masks);
 	strv_done(&command);

@@ -8,6 +8,7 @@
 
 #ifdef __linux__
 #include "platform/linux/execmask.h"
+#include "platform/linux/execsuper.h"
 #include "platform/linux/features.h"
 #include "platform/linux/mountplan.h"
 #include "platform/linux/sandbox.h"

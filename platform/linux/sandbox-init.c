@@ -28,6 +28,7 @@
 #include <termios.h>
 #include <uv.h>
 
+#include "platform/linux/execsuper.h"
 #include "platform/linux/landlock.h"
 #include "platform/linux/sysfilter.h"
 #include "proxy/proxy.h"
@@ -41,6 +42,7 @@ struct init_spec {
 	bool seccomp;
 	bool landlock;
 	bool scope_abstract_unix;
+	bool exec_supervise; /* argv exec policy, see execsuper.h */
 	struct strv landlock_read;
 	struct strv landlock_exec;
 	struct strv landlock_write;
@@ -158,6 +160,7 @@ static int spec_parse(int fd, struct init_spec *ret)
 	ret->seccomp = json_get_bool(o, "seccomp");
 	ret->landlock = json_get_bool(o, "landlock");
 	ret->scope_abstract_unix = json_get_bool(o, "scope_abstract_unix");
+	ret->exec_supervise = json_get_bool(o, "exec_supervise");
 	json_get_strv(o, "landlock_read", &ret->landlock_read);
 	json_get_strv(o, "landlock_exec", &ret->landlock_exec);
 	json_get_strv(o, "landlock_write", &ret->landlock_write);
@@ -294,6 +297,15 @@ static _Noreturn void child_exec(const struct init_spec *s, int errpipe, char **
 		init_debug(s, "seccomp unavailable, no system call is filtered");
 	}
 
+	/* argv exec policy: from here on fence on the host decides each exec. */
+	if (s->exec_supervise) {
+		r = execsuper_install(SANDBOX_EXEC_FD);
+		if (r < 0)
+			child_fail(errpipe, FENCE_EXIT_FAILURE,
+				   "cannot install the exec supervisor filter: %s", strerror(-r));
+		init_debug(s, "exec supervisor filter loaded");
+	}
+
 	strip_loader_environment();
 	execvp(argv[0], argv);
 	r = errno;
@@ -378,6 +390,8 @@ static int start_command(struct init_state *st, const struct init_spec *s, char 
 		child_exec(s, errpipe[1], argv);
 	}
 	close(errpipe[1]);
+	if (s->exec_supervise)
+		close(SANDBOX_EXEC_FD); /* only the command's process needs it */
 
 	/* EOF means the exec succeeded; anything else is the child's error. */
 	do

@@ -79,6 +79,7 @@ static char *build_init_spec(const struct sandbox_spec *spec, const struct mount
 	json_object_object_add(o, "landlock",
 			       json_object_new_boolean(spec->features->landlock_abi > 0));
 	json_object_object_add(o, "scope_abstract_unix", json_object_new_boolean(spec->unshare_net));
+	json_object_object_add(o, "exec_supervise", json_object_new_boolean(spec->exec_supervise));
 	/* The planner's grants already include the base set (system, cwd, home, /tmp, /dev). */
 	json_add_strv(o, "landlock_read", &plan->landlock_read);
 	json_add_strv(o, "landlock_exec", &plan->landlock_exec);

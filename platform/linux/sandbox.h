@@ -45,6 +45,8 @@
 #define SANDBOX_RUNTIME_DIR "/tmp/fence/run"
 #define SANDBOX_SPEC_FD 3
 #define SANDBOX_CONTROL_FD 4
+/* argv exec policy: the Unix socket the exec listener fd is sent over. */
+#define SANDBOX_EXEC_FD 5
 
 /* One in-sandbox relay: a TCP listener that forwards to a Unix socket. */
 struct relay_spec {
@@ -69,6 +71,12 @@ struct sandbox_spec {
 	const struct relay_spec *relays; /* borrowed array, started by the init */
 	size_t n_relays;
 	const struct strv *exec_masks; /* borrowed, may be NULL: runtime exec masks */
+	/*
+	 * argv exec policy: the command's process installs the exec
+	 * notification filter (platform/linux/execsuper.h) and sends its
+	 * listener over SANDBOX_EXEC_FD, which the caller passes to bwrap.
+	 */
+	bool exec_supervise;
 	/* Host environment "NAME=VALUE"; NULL means the process's environ. */
 	char *const *env;
 	const struct strv *extra_env; /* borrowed, may be NULL: set after filtering */

@@ -165,3 +165,71 @@ make_tool() {
 	assert_status 0
 	assert_output_contains "ssh ran h.example.com git status"
 }
+
+# Skip unless the kernel can notify execs (argv mode needs it).
+require_exec_notify() {
+	printf '{"command": {"runtimeExecPolicy": "argv"}}\n' >"$WORK/fence.json"
+	run "$FENCE" -- true
+	if [ "$status" -ne 0 ]; then
+		case $output in
+		*"no seccomp user notification"*) skip_missing "no seccomp user notification" ;;
+		esac
+	fi
+}
+
+@test "command argv mode: os.system(git push) is refused, git --version runs" {
+	command -v python3 >/dev/null || skip_missing "python3 is not installed"
+	require_exec_notify
+	config '{"command": {"deny": ["git push"], "runtimeExecPolicy": "argv"}}'
+	printf 'import os\nprint("push", os.system("git push"))\nprint("version", os.system("git --version"))\n' >"$WORK/t.py"
+	run "$FENCE" -- python3 -c 'exec(open("t.py").read())'
+	assert_status 0
+	assert_output_matches '\[fence:linux\] [0-9:]+ .* exec rejected pid=[0-9]+ exec="/[^"]*/git" argv=\["git","push"\] matched="git push" source=command\.deny'
+	assert_output_contains "git version"
+	assert_output_contains "version 0"
+	refute_output_contains "push 0"
+}
+
+@test "command argv mode: exec -a cannot disguise a denied command" {
+	command -v python3 >/dev/null || skip_missing "python3 is not installed"
+	require_exec_notify
+	config '{"command": {"deny": ["git push"], "runtimeExecPolicy": "argv"}}'
+	printf 'import os, shutil\ntry:\n    os.execv(shutil.which("git"), ["innocent", "push"])\nexcept OSError as e:\n    print("refused", e.errno)\n' >"$WORK/t.py"
+	run "$FENCE" -- python3 t.py
+	assert_status 0
+	assert_output_contains "refused 1"
+	assert_output_contains 'argv=["git","push"]'
+}
+
+@test "command argv mode: default rules apply to every exec" {
+	require_exec_notify
+	config '{"command": {"runtimeExecPolicy": "argv"}}'
+	printf '#!/bin/sh\ndd if=/dev/zero of=/dev/null count=1 2>/dev/null\necho "dd=$?"\nls . >/dev/null\necho "ls=$?"\n' >"$WORK/s.sh"
+	chmod 755 "$WORK/s.sh"
+	run "$FENCE" -- ./s.sh
+	assert_status 0
+	assert_output_contains 'matched="dd if=" source=default'
+	refute_output_contains "dd=0"
+	assert_output_contains "ls=0"
+}
+
+@test "command argv mode: an allow rule lets the exec through" {
+	require_exec_notify
+	config '{"command": {"deny": ["git"], "allow": ["git --version"], "runtimeExecPolicy": "argv"}}'
+	printf '#!/bin/sh\ngit --version\ngit status\necho "status=$?"\n' >"$WORK/s.sh"
+	chmod 755 "$WORK/s.sh"
+	run "$FENCE" -- ./s.sh
+	assert_output_contains "git version"
+	assert_output_contains 'argv=["git","status"] matched="git" source=command.deny'
+	refute_output_contains "status=0"
+}
+
+@test "command argv mode: a multithreaded exec is refused" {
+	command -v python3 >/dev/null || skip_missing "python3 is not installed"
+	require_exec_notify
+	config '{"command": {"runtimeExecPolicy": "argv"}}'
+	printf 'import os, threading, time\nt = threading.Thread(target=time.sleep, args=(30,), daemon=True)\nt.start()\ntry:\n    os.execv("/bin/true", ["true"])\nexcept OSError as e:\n    print("refused", e.errno)\n' >"$WORK/t.py"
+	run "$FENCE" -- python3 t.py
+	assert_output_contains "refused 1"
+	assert_output_contains "reason=multithreaded"
+}
