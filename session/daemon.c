@@ -16,10 +16,10 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <termios.h>
 
-#include "session/launch.h"
 
 #define RENDER_INTERVAL_MS 8
 #define DRAIN_GRACE_MS 250
@@ -253,6 +253,9 @@ static void daemon_shutdown(struct daemon *d)
 	uv_close((uv_handle_t *)&d->sig_term, on_handle_closed);
 	uv_close((uv_handle_t *)&d->sig_int, on_handle_closed);
 	uv_close((uv_handle_t *)&d->sig_hup, on_handle_closed);
+	if (d->control_active)
+		uv_close((uv_handle_t *)&d->control_poll, on_handle_closed);
+	launch_close_proxy(&d->launch);
 	if (d->shell_running)
 		uv_process_kill(&d->shell, SIGKILL);
 	else
@@ -349,37 +352,83 @@ static int listen_socket(struct daemon *d)
 	return uv_listen((uv_stream_t *)&d->listener, 16, on_connection);
 }
 
-/* Start the sandboxed shell on the PTY slave. */
-static int spawn_shell(struct daemon *d, int slave)
+/* Log what fence's init reports from inside the sandbox. */
+static void on_control(uv_poll_t *h, int status, int events)
 {
-	struct shell_launch launch = {0};
-	uv_stdio_container_t stdio[3];
+	struct daemon *d = h->data;
+	char buf[128];
+	ssize_t n = recv(d->launch.sandbox.control_fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+
+	if (n > 0) {
+		buf[n] = '\0';
+		log_debug("init: %s", buf);
+		return;
+	}
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	uv_poll_stop(h);
+}
+
+/* Count and log what the session's proxies refused. */
+static void on_proxy_event(const struct proxy_event *ev, void *userdata)
+{
+	struct daemon *d = userdata;
+	char line[512];
+
+	if (ev->kind != PROXY_EVENT_BLOCKED && ev->kind != PROXY_EVENT_FAILED &&
+	    ev->kind != PROXY_EVENT_INVALID)
+		return;
+	if (ev->kind == PROXY_EVENT_BLOCKED)
+		d->violations++;
+	proxy_log_format(ev, line, sizeof(line));
+	log_debug("%s", line);
+}
+
+/* Start the sandboxed shell on the PTY slave. */
+static int spawn_shell(struct daemon *d, int slave, char **ret_error)
+{
+	struct sandbox_launch *l = &d->launch.sandbox;
+	uv_stdio_container_t stdio[5];
 	uv_process_options_t po = {0};
+	_cleanup_free_ char *dir = NULL;
 	int r;
 
-	r = launch_prepare(d->name, d->cwd, &launch);
+	r = session_dir(&dir);
+	if (r == 0)
+		r = launch_prepare(d->loop, &d->opts, d->cwd, dir, on_proxy_event, d, &d->launch,
+				   ret_error);
 	if (r < 0)
 		return r;
 	for (int i = 0; i < 3; i++) {
 		stdio[i].flags = UV_INHERIT_FD;
 		stdio[i].data.fd = slave;
 	}
-	po.file = launch.argv.v[0];
-	po.args = launch.argv.v;
-	po.env = launch.env.v;
+	stdio[SANDBOX_SPEC_FD].flags = UV_INHERIT_FD;
+	stdio[SANDBOX_SPEC_FD].data.fd = l->spec_fd;
+	stdio[SANDBOX_CONTROL_FD].flags = UV_INHERIT_FD;
+	stdio[SANDBOX_CONTROL_FD].data.fd = l->control_child_fd;
+	po.file = l->argv.v[0];
+	po.args = l->argv.v;
+	po.env = l->env.v;
 	po.cwd = d->cwd;
 	po.stdio = stdio;
-	po.stdio_count = 3;
-	/* A new session without a controlling terminal: the shell takes the
-	 * PTY as its controlling terminal itself, inside the sandbox. */
+	po.stdio_count = 5;
+	/* A new session without a controlling terminal: fence's init takes
+	 * the PTY as its controlling terminal inside the sandbox. */
 	po.flags = UV_PROCESS_DETACHED;
 	po.exit_cb = on_shell_exit;
 	d->shell.data = d;
 	r = uv_spawn(d->loop, &d->shell, &po);
-	launch_done(&launch);
-	if (r < 0)
+	sandbox_close_child_fds(l);
+	if (r < 0) {
+		*ret_error = xasprintf("cannot start '%s': %s", l->argv.v[0], uv_strerror(r));
 		return r;
+	}
 	d->shell_running = true;
+	uv_poll_init(d->loop, &d->control_poll, l->control_fd);
+	d->control_poll.data = d;
+	uv_poll_start(&d->control_poll, UV_READABLE, on_control);
+	d->control_active = true;
 	log_debug("shell started: bwrap pid %d", d->shell.pid);
 	return 0;
 }
@@ -418,12 +467,7 @@ static int daemon_setup(struct daemon *d, char **ret_error)
 	d->pty_poll.data = d;
 	pty_update_poll(d);
 
-	r = spawn_shell(d, slave);
-	if (r < 0) {
-		*ret_error = xasprintf("cannot start bwrap: %s", strerror(-r));
-		return r;
-	}
-	return 0;
+	return spawn_shell(d, slave, ret_error);
 }
 
 /* Tell the waiting `fence shell` that the session is ready, or why not. */
@@ -475,6 +519,8 @@ int daemon_run(const struct session_options *o, int ready_fd)
 		report_ready(ready_fd, error);
 		if (d.socket_path)
 			unlink(d.socket_path);
+		launch_close_proxy(&d.launch);
+		launch_done(&d.launch);
 		return FENCE_EXIT_FAILURE;
 	}
 	report_ready(ready_fd, NULL);
@@ -482,6 +528,7 @@ int daemon_run(const struct session_options *o, int ready_fd)
 	uv_run(d.loop, UV_RUN_DEFAULT);
 	log_debug("session '%s' stopped", d.name);
 	uv_loop_close(d.loop);
+	launch_done(&d.launch);
 	screen_free(d.screen);
 	free(d.pty_pending);
 	free(d.socket_path);

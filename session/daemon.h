@@ -16,6 +16,7 @@
 
 #include <uv.h>
 
+#include "session/launch.h"
 #include "session/protocol.h"
 #include "session/render.h"
 #include "session/screen.h"
@@ -54,6 +55,9 @@ struct daemon {
 	int master_fd;
 	char *pty_pending; /* owned: input the master did not take yet */
 	size_t pty_pending_len;
+	struct shell_launch launch; /* policy, proxies and the bwrap command */
+	uv_poll_t control_poll; /* messages from fence's init in the sandbox */
+	bool control_active;
 	uv_process_t shell; /* bwrap */
 	bool shell_running;
 	uv_timer_t render_timer;
@@ -68,7 +72,9 @@ struct daemon {
 
 	bool shell_exited, pty_eof, shutting_down;
 	int exit_code, exit_signal;
-	unsigned violations; /* TODO: filled by the violation bus once it exists */
+	/* Requests the proxies refused.  TODO: other violation sources (exec,
+	 * file, command hooks) join when the violation bus exists. */
+	unsigned violations;
 };
 
 /*

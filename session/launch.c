@@ -1,40 +1,37 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * session/launch.c: the command line of a session's sandboxed shell.
+ * session/launch.c: the policy, proxies and bwrap launch of a session.
  *
- * TODO: this is a fixed bwrap profile (read-only root, writable working
- * directory, private /tmp, no network) until the runtime's launch planner
- * and the session's proxies are wired in; policy flags are not applied yet.
+ * A session resolves its policy and starts its proxies once, when the
+ * daemon starts; every command typed in the shell then goes through the
+ * same proxies.  In the isolated network mode the proxies listen only on
+ * Unix sockets in a private directory that is bound into the sandbox, and
+ * fence's init relays 127.0.0.1:3128 (HTTP) and 127.0.0.1:1080 (SOCKS5)
+ * to them.  The shell runs under fence's init with the PTY slave as its
+ * controlling terminal, so job control works inside.
  *
- * Whatever the profile, three things are masked inside the sandbox with an
- * empty tmpfs: the session socket directory, the user's runtime directory
- * and tmux's socket directory.  A Unix socket stays connectable through a
- * read-only bind, and a reachable fence or tmux socket would let a process
- * inside type into a session or run commands outside the sandbox.
+ * The platform's mount plan masks the user's runtime directory (and with
+ * it the session sockets) and tmux's socket directories inside the
+ * sandbox; the fallback socket directory is under /tmp, which is a fresh
+ * tmpfs there.
  */
 #include "session/launch.h"
 
+#include <pwd.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "session/session.h"
+#define SANDBOX_PROXY_DIR "/tmp/fence/net"
 
-extern char **environ;
-
-static bool is_dir(const char *path)
+static const char *home_directory(void)
 {
-	struct stat st;
+	const char *home = getenv("HOME");
+	struct passwd *pw;
 
-	return path && path[0] == '/' && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* Hide a host directory behind an empty tmpfs, if it exists. */
-static void mask_dir(struct strv *argv, const char *path)
-{
-	if (!is_dir(path))
-		return;
-	strv_push(argv, "--tmpfs");
-	strv_push(argv, path);
+	if (home && home[0] == '/')
+		return home;
+	pw = getpwuid(getuid());
+	return pw && pw->pw_dir ? pw->pw_dir : "/";
 }
 
 /* The user's login shell when it is an absolute executable path, else bash. */
@@ -47,75 +44,145 @@ static const char *pick_shell(void)
 	return "/bin/bash";
 }
 
-/* Copy the environment without what would point inside at host sockets. */
-static void build_env(const char *name, struct strv *env)
+/* Resolve the policy the way the one-shot run does. */
+static int resolve_policy(const struct session_options *opts, const char *cwd,
+			  struct config_result *ret, char **ret_error)
 {
-	static const char *const drop[] = {"TMUX=", "TMUX_PANE=", "STY=", "TERM=", "COLORTERM=",
-					   "FENCE_SESSION="};
+	struct config_request req = {
+		.template_name = opts->template_name,
+		.settings_path = opts->settings_path,
+		.cwd = cwd,
+	};
+	int r = config_resolve(&req, ret, ret_error);
 
-	for (char **e = environ; *e; e++) {
-		bool skip = false;
-
-		for (size_t i = 0; i < ELEMENTSOF(drop); i++)
-			if (strncmp(*e, drop[i], strlen(drop[i])) == 0)
-				skip = true;
-		if (!skip)
-			strv_push(env, *e);
-	}
-	strv_push(env, "TERM=xterm-256color");
-	strv_push(env, "COLORTERM=truecolor");
-	strv_pushf(env, "FENCE_SESSION=%s", name);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < ret->warnings.n; i++)
+		log_debug("config warning: %s", ret->warnings.v[i]);
+	return 0;
 }
 
-int launch_prepare(const char *name, const char *cwd, struct shell_launch *ret)
+/* Set the proxy variables every proxy-aware program inside reads. */
+static void proxy_env(struct shell_launch *l, int http_port, int socks_port)
 {
-	struct strv *a = &ret->argv;
-	_cleanup_free_ char *sockdir = NULL, *tmux = NULL;
-	const char *tmux_tmpdir = getenv("TMUX_TMPDIR");
+	static const char *const http_names[] = {"HTTP_PROXY", "HTTPS_PROXY", "http_proxy",
+						 "https_proxy"};
+	static const char *const socks_names[] = {"ALL_PROXY", "all_proxy"};
 
-	*ret = (struct shell_launch){0};
-	session_dir(&sockdir);
-	tmux = xasprintf("/tmp/tmux-%u", (unsigned)geteuid());
+	for (size_t i = 0; i < ELEMENTSOF(http_names); i++)
+		strv_pushf(&l->extra_env, "%s=http://127.0.0.1:%d", http_names[i], http_port);
+	for (size_t i = 0; i < ELEMENTSOF(socks_names); i++)
+		strv_pushf(&l->extra_env, "%s=socks5h://127.0.0.1:%d", socks_names[i], socks_port);
+	strv_push(&l->extra_env, "NO_PROXY=localhost,127.0.0.1,::1");
+	strv_push(&l->extra_env, "no_proxy=localhost,127.0.0.1,::1");
+}
 
-	strv_push(a, "bwrap");
-	strv_push(a, "--die-with-parent");
-	strv_push(a, "--new-session");
-	strv_push(a, "--unshare-net");
-	strv_push(a, "--unshare-pid");
-	strv_push(a, "--ro-bind");
-	strv_push(a, "/");
-	strv_push(a, "/");
-	strv_push(a, "--dev");
-	strv_push(a, "/dev");
-	strv_push(a, "--proc");
-	strv_push(a, "/proc");
-	strv_push(a, "--tmpfs");
-	strv_push(a, "/tmp");
-	if (strcmp(cwd, "/") != 0) {
-		strv_push(a, "--bind");
-		strv_push(a, cwd);
-		strv_push(a, cwd);
+/* Start the proxies: on Unix sockets bound inside when isolated, else on TCP. */
+static int start_proxies(uv_loop_t *loop, struct shell_launch *l, const char *sockdir,
+			 const char *name, bool isolated, proxy_event_fn on_event, void *userdata,
+			 char **ret_error)
+{
+	struct proxy_options po = {
+		.network = &l->cfg.config.network,
+		.listen_tcp = !isolated,
+		.on_event = on_event,
+		.userdata = userdata,
+	};
+	int r;
+
+	if (isolated) {
+		l->proxy_dir = xasprintf("%s/%s.net", sockdir, name);
+		if (mkdir(l->proxy_dir, 0700) < 0 && errno != EEXIST) {
+			r = -errno;
+			*ret_error = xasprintf("cannot create '%s': %s", l->proxy_dir, strerror(-r));
+			return r;
+		}
+		po.socket_dir = l->proxy_dir;
 	}
-	/* After the working directory, in case it contains one of them. */
-	mask_dir(a, sockdir);
-	mask_dir(a, getenv("XDG_RUNTIME_DIR"));
-	mask_dir(a, tmux);
-	mask_dir(a, tmux_tmpdir);
-	strv_push(a, "--chdir");
-	strv_push(a, cwd);
-	strv_push(a, "--");
-	/* setsid -c: a new session that takes fd 0 as its controlling
-	 * terminal, so job control works; -w keeps bwrap's child alive. */
-	strv_push(a, "setsid");
-	strv_push(a, "-w");
-	strv_push(a, "-c");
-	strv_push(a, pick_shell());
-	build_env(name, &ret->env);
+	r = proxy_start(loop, &po, &l->proxy, ret_error);
+	if (r < 0)
+		return r;
+	if (!isolated) {
+		proxy_env(l, proxy_http_port(l->proxy), proxy_socks_port(l->proxy));
+		return 0;
+	}
+	l->bind.src = xstrdup(l->proxy_dir);
+	l->bind.dst = xstrdup(SANDBOX_PROXY_DIR);
+	l->relays[0].listen = xstrdup("127.0.0.1:3128");
+	l->relays[0].connect = xstrdup(SANDBOX_PROXY_DIR "/http.sock");
+	l->relays[1].listen = xstrdup("127.0.0.1:1080");
+	l->relays[1].connect = xstrdup(SANDBOX_PROXY_DIR "/socks.sock");
+	proxy_env(l, 3128, 1080);
 	return 0;
+}
+
+int launch_prepare(uv_loop_t *loop, const struct session_options *opts, const char *cwd,
+		   const char *sockdir, proxy_event_fn on_event, void *userdata,
+		   struct shell_launch *ret, char **ret_error)
+{
+	bool isolated;
+	int r;
+
+	*ret = (struct shell_launch){.sandbox = {.spec_fd = -1, .control_fd = -1,
+						 .control_child_fd = -1}};
+	r = resolve_policy(opts, cwd, &ret->cfg, ret_error);
+	if (r < 0)
+		return r;
+	features_detect(&ret->features);
+	isolated = !config_relaxed_network(&ret->cfg.config);
+	r = start_proxies(loop, ret, sockdir, opts->name, isolated, on_event, userdata, ret_error);
+	if (r < 0)
+		return r;
+
+	strv_pushf(&ret->extra_env, "FENCE_SESSION=%s", opts->name);
+	strv_push(&ret->extra_env, "TERM=xterm-256color");
+	strv_push(&ret->extra_env, "COLORTERM=truecolor");
+	strv_push(&ret->argv, pick_shell());
+
+	struct sandbox_spec spec = {
+		.config = &ret->cfg.config,
+		.features = &ret->features,
+		.cwd = cwd,
+		.home = home_directory(),
+		.argv = ret->argv.v,
+		.tty = true,
+		.unshare_net = isolated,
+		.binds = isolated ? &ret->bind : NULL,
+		.n_binds = isolated ? 1 : 0,
+		.relays = isolated ? ret->relays : NULL,
+		.n_relays = isolated ? 2 : 0,
+		.extra_env = &ret->extra_env,
+	};
+	r = sandbox_prepare(&spec, &ret->sandbox, ret_error);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < ret->sandbox.plan.warnings.n; i++)
+		log_debug("sandbox warning: %s", ret->sandbox.plan.warnings.v[i]);
+	return 0;
+}
+
+void launch_close_proxy(struct shell_launch *l)
+{
+	if (l->proxy)
+		proxy_close(l->proxy);
+	l->proxy = NULL;
 }
 
 void launch_done(struct shell_launch *l)
 {
+	sandbox_launch_done(&l->sandbox);
+	config_result_done(&l->cfg);
+	/* The proxies removed their sockets when they closed. */
+	if (l->proxy_dir)
+		rmdir(l->proxy_dir);
+	free(l->proxy_dir);
+	free(l->bind.src);
+	free(l->bind.dst);
+	for (size_t i = 0; i < ELEMENTSOF(l->relays); i++) {
+		free(l->relays[i].listen);
+		free(l->relays[i].connect);
+	}
+	strv_done(&l->extra_env);
 	strv_done(&l->argv);
-	strv_done(&l->env);
+	*l = (struct shell_launch){0};
 }

@@ -126,7 +126,8 @@ teardown() {
 @test "session: vim keeps its screen across detach and reattach" {
 	command -v vim >/dev/null || skip_missing "vim is not installed"
 	printf 'alpha line\nbeta line\n' >"$WORK/notes.txt"
-	start_shell c1 80 24
+	# The built-in default policy keeps the workspace read-only.
+	start_shell c1 80 24 --template workspace-write
 	type_line c1 'vim -u NONE -N notes.txt'
 	wait_screen c1 '^beta line'
 	wait_screen c1 'notes.txt'
