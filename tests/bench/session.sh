@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Session benchmarks: attach time, keystroke echo latency, output
+# throughput and idle memory, each next to its baseline (a plain PTY or
+# tmux 3.x), printed as a Markdown table of medians and ratios.
+#
+#   tests/bench/session.sh [BUILD_DIR]      (default: build)
+#
+# Uses a private XDG_RUNTIME_DIR, tmux socket directory and session name,
+# and removes what it started.  The 100 MB file lives in a temporary
+# directory that is removed at the end.
+set -eu
+src=$(cd "$(dirname "$0")/../.." && pwd)
+build=$(cd "${1:-$src/build}" && pwd)
+fence=$build/fence
+drive=$build/tests/bench/session-pty
+runs=${RUNS:-5}
+[ -x "$drive" ] || { echo "session.sh: build $drive first (make)" >&2; exit 2; }
+
+tmp=$(mktemp -d /tmp/fence-bench.XXXXXX)
+export XDG_RUNTIME_DIR=$tmp/run TMUX_TMPDIR=$tmp/tmux XDG_STATE_HOME=$tmp/state HOME=$tmp/home
+mkdir -p -m 0700 "$XDG_RUNTIME_DIR" "$TMUX_TMPDIR" "$HOME"
+unset TMUX TMUX_PANE
+export SHELL=/bin/bash
+cd "$tmp"
+cleanup() {
+	"$fence" kill bench >/dev/null 2>&1 || true
+	tmux -L fence-bench kill-server >/dev/null 2>&1 || true
+	cd /
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+median() {
+	sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+# field NAME: the number after NAME in session-pty's output.
+field() {
+	awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }'
+}
+
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'
+}
+
+echo "preparing a 100 MB file" >&2
+yes 'the quick brown fox jumps over the lazy dog 0123456789 ABCDEFGHIJ' | head -c 100M >big.txt
+
+# The session, started once and left detached.
+"$drive" run true -- "$fence" shell --name bench >/dev/null
+tmux -L fence-bench -f /dev/null new-session -d -s b -x 200 -y 50 "bash --norc -i"
+
+echo "attach to first frame" >&2
+attach=$(for i in $(seq "$runs"); do
+	"$drive" first-frame -- "$fence" attach bench | field ms
+done | median)
+tmux_attach=$(for i in $(seq "$runs"); do
+	"$drive" first-frame -- tmux -L fence-bench attach -t b | field ms
+done | median)
+
+echo "keystroke echo latency" >&2
+lat_session=$("$drive" latency 300 -- "$fence" attach bench | field median_us)
+lat_plain=$("$drive" latency 300 -- bash --norc -i | field median_us)
+lat_tmux=$("$drive" latency 300 -- tmux -L fence-bench attach -t b | field median_us)
+
+echo "cat of 100 MB" >&2
+cat_session=$(for i in $(seq 3); do
+	"$drive" run "cat big.txt" -- "$fence" attach bench | field ms
+done | median)
+cat_tmux=$(for i in $(seq 3); do
+	"$drive" run "cat big.txt" -- tmux -L fence-bench attach -t b | field ms
+done | median)
+
+echo "idle memory" >&2
+daemon_pid=$("$fence" ls --json | tr -d ' \n' | grep -oE '"pid":[0-9]+' | head -1 | cut -d: -f2)
+tmux_pid=$(tmux -L fence-bench display -p '#{pid}')
+rss() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
+rss_session=$(rss "$daemon_pid")
+rss_tmux=$(rss "$tmux_pid")
+
+cat <<EOT
+| measure | fence session | baseline | baseline is | ratio |
+| --- | --- | --- | --- | --- |
+| attach to first full frame | ${attach} ms | ${tmux_attach} ms | tmux attach | $(ratio "$attach" "$tmux_attach") |
+| keystroke to echo (median) | ${lat_session} µs | ${lat_plain} µs | bash on a plain PTY | $(ratio "$lat_session" "$lat_plain") |
+| keystroke to echo (median) | ${lat_session} µs | ${lat_tmux} µs | tmux, attached | $(ratio "$lat_session" "$lat_tmux") |
+| \`cat\` of 100 MB, attached 200x50 | ${cat_session} ms | ${cat_tmux} ms | tmux, attached | $(ratio "$cat_session" "$cat_tmux") |
+| idle RSS after a detach | ${rss_session} KiB | ${rss_tmux} KiB | tmux server | $(ratio "$rss_session" "$rss_tmux") |
+EOT
