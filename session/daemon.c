@@ -369,14 +369,13 @@ static void on_control(uv_poll_t *h, int status, int events)
 	uv_poll_stop(h);
 }
 
-/* Count and log what the session's proxies refused. */
+/* Log every request of the session's proxies and count the refused ones. */
 static void on_proxy_event(const struct proxy_event *ev, void *userdata)
 {
 	struct daemon *d = userdata;
 	char line[512];
 
-	if (ev->kind != PROXY_EVENT_BLOCKED && ev->kind != PROXY_EVENT_FAILED &&
-	    ev->kind != PROXY_EVENT_INVALID)
+	if (ev->kind == PROXY_EVENT_FILTER)
 		return;
 	if (ev->kind == PROXY_EVENT_BLOCKED)
 		d->violations++;

@@ -16,7 +16,7 @@
  * Output is drained all the time, as a terminal would.  Every wait has a
  * 120 s deadline; the program exits 1 when one passes.
  */
-#define _GNU_SOURCE
+
 #include <errno.h>
 #include <poll.h>
 #include <pty.h>

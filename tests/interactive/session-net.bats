@@ -42,27 +42,27 @@ isolated_policy() {
 	printf '{"network":{"allowedDomains":["127.0.0.1"]}}\n' >"$HOME/policy.json"
 }
 
-# Skip an isolated-mode test while the relay inside the sandbox is down.
+# The relay of fence init listens inside the sandbox.
 require_relay() {
 	type_line c1 '(exec 3<>/dev/tcp/127.0.0.1/3128) 2>/dev/null && echo relay-up || echo relay-down'
 	wait_screen c1 '^relay-(up|down)$'
-	# TODO: fence init does not start its relays yet; these tests then skip.
-	screen_matches c1 '^relay-up$' || skip "fence init does not start the proxy relays yet"
+	screen_matches c1 '^relay-up$'
 }
 
 @test "session net (relaxed): an allowed local server is reached through the proxy" {
 	start_web
 	relaxed_policy
 	start_shell c1 100 24 --settings "$HOME/policy.json"
-	type_line c1 "curl -sS -x \"\$HTTP_PROXY\" http://127.0.0.1:$WEB_PORT/index.html; echo rc-\$?"
+	type_line c1 "curl -sS --noproxy \"\" -x \"\$HTTP_PROXY\" http://127.0.0.1:$WEB_PORT/index.html; echo rc-\$?"
 	wait_screen c1 '^hello from the host$'
 	wait_screen c1 '^rc-0$'
+	grep -q "127.0.0.1:$WEB_PORT" "$XDG_STATE_HOME/fence/sessions/$SNAME.log"
 }
 
 @test "session net (relaxed): a denied domain is refused and counted" {
 	relaxed_policy
 	start_shell c1 100 24 --settings "$HOME/policy.json"
-	type_line c1 "curl -s -o /dev/null -w 'code-%{http_code}\\n' -x \"\$HTTP_PROXY\" http://blocked.test/"
+	type_line c1 "curl -s -o /dev/null -w 'code-%{http_code}\\n' --noproxy \"\" -x \"\$HTTP_PROXY\" http://blocked.test/"
 	wait_screen c1 '^code-403$'
 	run "$FENCE" ls --json
 	assert_output_contains '"violations":1'
@@ -73,16 +73,17 @@ require_relay() {
 	isolated_policy
 	start_shell c1 100 24 --settings "$HOME/policy.json"
 	require_relay
-	type_line c1 "curl -sS -x \"\$HTTP_PROXY\" http://127.0.0.1:$WEB_PORT/index.html; echo rc-\$?"
+	type_line c1 "curl -sS --noproxy \"\" -x \"\$HTTP_PROXY\" http://127.0.0.1:$WEB_PORT/index.html; echo rc-\$?"
 	wait_screen c1 '^hello from the host$'
 	wait_screen c1 '^rc-0$'
+	grep -q "127.0.0.1:$WEB_PORT" "$XDG_STATE_HOME/fence/sessions/$SNAME.log"
 }
 
 @test "session net: a blocked domain is refused and counted" {
 	isolated_policy
 	start_shell c1 100 24 --settings "$HOME/policy.json"
 	require_relay
-	type_line c1 "curl -s -o /dev/null -w 'code-%{http_code}\\n' -x \"\$HTTP_PROXY\" http://blocked.test/"
+	type_line c1 "curl -s -o /dev/null -w 'code-%{http_code}\\n' --noproxy \"\" -x \"\$HTTP_PROXY\" http://blocked.test/"
 	wait_screen c1 '^code-403$'
 	type_line c1 'curl -sS -m 5 http://127.0.0.1:9/ 2>&1 | head -1; echo direct-$((1+1))'
 	wait_screen c1 '^direct-2$'
@@ -96,12 +97,12 @@ require_relay() {
 	start_shell c1 100 24 --settings "$HOME/policy.json"
 	require_relay
 	for i in 1 2 3; do
-		type_line c1 "curl -s -o /dev/null -w 'code-%{http_code}-$i\n' -x \"\$HTTP_PROXY\" http://127.0.0.1:$WEB_PORT/index.html"
+		type_line c1 "curl -s -o /dev/null -w 'code-%{http_code}-$i\n' --noproxy \"\" -x \"\$HTTP_PROXY\" http://127.0.0.1:$WEB_PORT/index.html"
 		wait_screen c1 "^code-200-$i$"
 	done
 	detach c1
 	client_start c2 100 24 "$FENCE" attach "$SNAME"
-	type_line c2 "curl -s -o /dev/null -w 'code-%{http_code}-4\n' -x \"\$HTTP_PROXY\" http://127.0.0.1:$WEB_PORT/index.html"
+	type_line c2 "curl -s -o /dev/null -w 'code-%{http_code}-4\n' --noproxy \"\" -x \"\$HTTP_PROXY\" http://127.0.0.1:$WEB_PORT/index.html"
 	wait_screen c2 '^code-200-4$'
 	# One daemon, one pair of proxy sockets, whatever the number of commands.
 	[ "$(ls "$XDG_RUNTIME_DIR/fence/$SNAME.net" | sort | tr '\n' ' ')" = "http.sock socks.sock " ]
