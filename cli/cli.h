@@ -6,6 +6,8 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
 
 struct fence_cmd {
 	const char *name;
@@ -52,8 +54,18 @@ int cli_not_built(const char *name, const char *usage, int argc, char **argv);
  */
 int cli_attach_session(const char *name, bool readonly, unsigned char prefix);
 
-/* cli_prefix_default: the prefix key from FENCE_PREFIX, else Ctrl-]. */
-int cli_prefix_default(unsigned char *ret);
+/* Session defaults from $XDG_CONFIG_HOME/fence/session.json and FENCE_PREFIX. */
+struct cli_session_settings {
+	unsigned char prefix;
+	size_t scrollback_lines;
+	int size_policy; /* enum session_size_policy */
+};
+
+/*
+ * cli_session_settings: read the session settings file, then FENCE_PREFIX
+ * over it.  Returns 0, or -EINVAL after printing what is wrong.
+ */
+int cli_session_settings(struct cli_session_settings *ret);
 
 /* cli_session_error: report a failed session command; returns 125. */
 int cli_session_error(const char *name, int r, const char *reply);

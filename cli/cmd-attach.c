@@ -4,6 +4,7 @@
  * 'fence shell'.
  */
 #include <getopt.h>
+#include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,14 +24,76 @@ static const char usage[] =
 	"                    prefix d detaches, prefix [ scrolls back,\n"
 	"                    prefix twice sends it to the shell\n";
 
-int cli_prefix_default(unsigned char *ret)
+/* $XDG_CONFIG_HOME/fence/session.json, or under ~/.config. */
+static char *settings_path(void)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+
+	if (xdg && xdg[0] == '/')
+		return xasprintf("%s/fence/session.json", xdg);
+	return xasprintf("%s/.config/fence/session.json", home && home[0] == '/' ? home : "/");
+}
+
+/* Read the session settings file; a missing file leaves the defaults. */
+static int read_settings(struct cli_session_settings *ret)
+{
+	_cleanup_free_ char *path = settings_path();
+	json_object *o, *v;
+	int r = 0;
+
+	if (access(path, F_OK) < 0)
+		return 0;
+	o = json_object_from_file(path);
+	if (!o || !json_object_is_type(o, json_type_object)) {
+		msg_error("cannot read '%s': %s", path, json_util_get_last_err());
+		json_object_put(o);
+		return -EINVAL;
+	}
+	if (json_object_object_get_ex(o, "prefix", &v) &&
+	    keys_parse_prefix(json_object_get_string(v), &ret->prefix) < 0) {
+		msg_error("%s: invalid prefix key '%s'", path, json_object_get_string(v));
+		r = -EINVAL;
+	}
+	if (json_object_object_get_ex(o, "scrollbackLines", &v)) {
+		int64_t n = json_object_get_int64(v);
+
+		if (!json_object_is_type(v, json_type_int) || n < 0 || n > 10000000) {
+			msg_error("%s: scrollbackLines must be a number from 0 to 10000000", path);
+			r = -EINVAL;
+		}
+		ret->scrollback_lines = (size_t)n;
+	}
+	if (json_object_object_get_ex(o, "windowSize", &v)) {
+		const char *w = json_object_get_string(v);
+
+		if (strcmp(w, "latest") == 0)
+			ret->size_policy = SESSION_SIZE_LATEST;
+		else if (strcmp(w, "smallest") == 0)
+			ret->size_policy = SESSION_SIZE_SMALLEST;
+		else {
+			msg_error("%s: windowSize must be \"latest\" or \"smallest\"", path);
+			r = -EINVAL;
+		}
+	}
+	json_object_put(o);
+	return r;
+}
+
+int cli_session_settings(struct cli_session_settings *ret)
 {
 	const char *env = getenv("FENCE_PREFIX");
 
-	*ret = PTY_DEFAULT_PREFIX;
+	*ret = (struct cli_session_settings){
+		.prefix = PTY_DEFAULT_PREFIX,
+		.scrollback_lines = SESSION_DEFAULT_SCROLLBACK_LINES,
+		.size_policy = SESSION_SIZE_LATEST,
+	};
+	if (read_settings(ret) < 0)
+		return -EINVAL;
 	if (!env || !*env)
 		return 0;
-	if (keys_parse_prefix(env, ret) < 0) {
+	if (keys_parse_prefix(env, &ret->prefix) < 0) {
 		msg_error("invalid prefix key '%s' in FENCE_PREFIX", env);
 		msg_hint("use a control key such as C-] or C-a");
 		return -EINVAL;
@@ -91,12 +154,14 @@ static int attach_exec(int argc, char **argv)
 		{0},
 	};
 	_cleanup_free_ char *picked = NULL;
+	struct cli_session_settings settings;
 	unsigned char prefix;
 	bool readonly = false;
 	int c;
 
-	if (cli_prefix_default(&prefix) < 0)
+	if (cli_session_settings(&settings) < 0)
 		return FENCE_EXIT_FAILURE;
+	prefix = settings.prefix;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+rp:h", opts, NULL)) != -1) {
 		switch (c) {

@@ -28,7 +28,10 @@ static const char usage[] =
 	"      --window-size POLICY latest (default) or smallest: which attached\n"
 	"                           client sets the session's size\n"
 	"\n"
-	"Detach with the prefix key then d; fence attach reattaches.\n";
+	"Detach with the prefix key then d; fence attach reattaches.  Defaults for\n"
+	"--prefix, --scrollback and --window-size can be set in\n"
+	"~/.config/fence/session.json: {\"prefix\": \"C-a\", \"scrollbackLines\": 5000,\n"
+	"\"windowSize\": \"smallest\"}; FENCE_PREFIX overrides the prefix.\n";
 
 struct shell_args {
 	struct session_options session;
@@ -134,16 +137,17 @@ static int start_session(struct shell_args *a)
 
 static int shell_exec(int argc, char **argv)
 {
-	struct shell_args a = {
-		.session.scrollback_lines = SESSION_DEFAULT_SCROLLBACK_LINES,
-		.session.scrollback_bytes = SESSION_DEFAULT_SCROLLBACK_BYTES,
-	};
+	struct shell_args a = {.session.scrollback_bytes = SESSION_DEFAULT_SCROLLBACK_BYTES};
+	struct cli_session_settings settings;
 	_cleanup_free_ char *default_name = NULL;
 	char cwd[4096];
 	int r, fd;
 
-	if (cli_prefix_default(&a.prefix) < 0)
+	if (cli_session_settings(&settings) < 0)
 		return FENCE_EXIT_FAILURE;
+	a.prefix = settings.prefix;
+	a.session.scrollback_lines = settings.scrollback_lines;
+	a.session.size_policy = (enum session_size_policy)settings.size_policy;
 	r = parse_args(argc, argv, &a);
 	if (r != 0)
 		return r > 0 ? 0 : FENCE_EXIT_FAILURE;
@@ -160,6 +164,13 @@ static int shell_exec(int argc, char **argv)
 		return FENCE_EXIT_FAILURE;
 	}
 
+	/* Check before starting anything, because a session without an
+	 * attached terminal would only linger. */
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		msg_error("cannot attach to session '%s': standard input and output must be a terminal",
+			  a.name);
+		return FENCE_EXIT_FAILURE;
+	}
 	fd = session_connect(a.name);
 	if (fd >= 0) {
 		close(fd);

@@ -3,10 +3,10 @@
  * pty/attach.c: the thin client: raw mode, relay, resize, detach.
  *
  * The client draws nothing itself: the daemon sends ready-made terminal
- * bytes for this terminal's size.  The client owns the terminal state, so
- * it enters the alternate screen on attach and restores the saved termios
- * and every mode the session may have switched on, on every way out:
- * detach, the shell's exit, an error, a lost daemon, and fatal signals.
+ * bytes for this terminal's size.  The client owns the terminal state.  It
+ * enters the alternate screen on attach.  On every way out (detach, the
+ * shell's exit, an error, a lost daemon, fatal signals) it restores the
+ * saved termios and resets every mode the session may have switched on.
  */
 #include "pty/pty.h"
 
@@ -171,7 +171,7 @@ static int send_hello(int fd, bool readonly)
 	return send_frame(fd, PROTO_HELLO, msg, strlen(msg));
 }
 
-/* What ends the attach loop. */
+/* The outcome of the attach loop. */
 struct attach_end {
 	bool done;
 	int status;

@@ -50,7 +50,7 @@ struct keys {
  * keys_feed: split terminal input into bytes for the shell and an action.
  * Copies bytes to send into out (at least n bytes long) and stores their
  * count in *ret_out_len.  Stops after the first action and returns how many
- * input bytes it consumed; *ret_action says which action (KEYS_NONE when
+ * input bytes it consumed; *ret_action stores the action (KEYS_NONE when
  * all n bytes were consumed without one).  The prefix is not looked for
  * inside a bracketed paste.
  */

@@ -4,10 +4,10 @@
  * frame dispatch, per-client rendering and back-pressure.
  *
  * Every peer must be our own uid (SO_PEERCRED) in our own mount namespace.
- * The socket directory is already private and hidden inside the sandbox;
- * the namespace check is the second wall, so that a process in a sandbox
- * that somehow reached the socket still cannot attach, type into a session
- * or send commands.
+ * The socket directory is already private and hidden inside the sandbox.
+ * The namespace check is a second wall: a sandboxed process that somehow
+ * reached the socket still cannot attach, type into a session or send
+ * commands.
  */
 #include "session/daemon.h"
 
@@ -37,9 +37,9 @@ static bool same_mount_ns(pid_t pid)
 
 /*
  * Check the peer of a new connection.  The namespace is read from /proc
- * after connect(); a peer that exits in between is rejected because its
- * /proc entry is gone, and a reused pid cannot help a sandboxed process
- * because it never reaches the socket in the first place.
+ * after connect(), so a peer that exits in between is rejected because its
+ * /proc entry is gone.  A reused pid cannot help a sandboxed process,
+ * because such a process never reaches the socket in the first place.
  */
 static int check_peer(uv_pipe_t *p, char *why, size_t whylen)
 {
@@ -152,7 +152,7 @@ void client_send(struct client *c, int type, const void *payload, size_t len)
 	send_owned(c, f, size);
 }
 
-/* Send an ERROR frame and close: the answer to any protocol violation. */
+/* Send an ERROR frame and close the connection after a protocol violation. */
 static void client_fail(struct client *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void client_fail(struct client *c, const char *fmt, ...)
 {
@@ -220,7 +220,7 @@ void client_render(struct client *c)
 	send_owned(c, (uint8_t *)out.data, out.len);
 }
 
-/* Answer HELLO: register the client's terminal and paint it in full. */
+/* Handle HELLO: register the client's terminal and paint it in full. */
 static void handle_hello(struct client *c, const struct proto_frame *f)
 {
 	struct proto_hello h;
@@ -255,47 +255,73 @@ static void handle_hello(struct client *c, const struct proto_frame *f)
 	client_render(c);
 }
 
-/* Handle keys in scroll mode: move through the scrollback, q leaves. */
+/* The scroll step of one key in scroll mode; *ret_len gets the bytes it used. */
+static int scroll_step(const uint8_t *p, size_t n, int page, size_t *ret_len, bool *ret_quit)
+{
+	*ret_len = 1;
+	*ret_quit = false;
+	/* Arrows and page keys arrive as CSI A, CSI B, CSI 5 ~ and CSI 6 ~. */
+	if (n >= 3 && p[0] == 0x1b && p[1] == '[') {
+		*ret_len = p[2] == '5' || p[2] == '6' ? 4 : 3;
+		switch (p[2]) {
+		case 'A':
+			return -1;
+		case 'B':
+			return 1;
+		case '5':
+			return -page;
+		case '6':
+			return page;
+		default:
+			return 0;
+		}
+	}
+	switch (p[0]) {
+	case 'k':
+		return -1;
+	case 'j':
+		return 1;
+	case 'b':
+	case 0x02: /* Ctrl-B */
+		return -page;
+	case 'f':
+	case ' ':
+	case 0x06: /* Ctrl-F */
+		return page;
+	case 'g':
+		return INT32_MIN / 2;
+	case 'G':
+	case 'q':
+	case 0x1b:
+		*ret_quit = true;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* Handle keys in scroll mode: move through the scrollback; q leaves. */
 static void scroll_keys(struct client *c, const uint8_t *p, size_t n)
 {
-	int max = -(int)screen_scrollback_lines(c->d->screen);
+	int oldest = -(int)screen_scrollback_lines(c->d->screen);
 	int page = c->rows > 1 ? c->rows - 1 : 1;
 
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] == 'q' || p[i] == 0x1b) {
-			/* ESC alone leaves; ESC [ 5 ~ and friends are page keys. */
-			if (p[i] == 0x1b && i + 3 < n + 1 && i + 2 < n && p[i + 1] == '[') {
-				if (p[i + 2] == '5')
-					c->scroll_top -= page;
-				else if (p[i + 2] == '6')
-					c->scroll_top += page;
-				else if (p[i + 2] == 'A')
-					c->scroll_top--;
-				else if (p[i + 2] == 'B')
-					c->scroll_top++;
-				i += p[i + 2] == '5' || p[i + 2] == '6' ? 3 : 2;
-				continue;
-			}
+	for (size_t i = 0; i < n;) {
+		size_t used;
+		bool quit;
+		int step = scroll_step(p + i, n - i, page, &used, &quit);
+
+		if (quit) {
 			c->scroll_top = 0;
 			break;
 		}
-		if (p[i] == 'k')
-			c->scroll_top--;
-		else if (p[i] == 'j')
-			c->scroll_top++;
-		else if (p[i] == 'b' || p[i] == 0x02)
-			c->scroll_top -= page;
-		else if (p[i] == ' ' || p[i] == 'f' || p[i] == 0x06)
-			c->scroll_top += page;
-		else if (p[i] == 'g')
-			c->scroll_top = max;
-		else if (p[i] == 'G')
+		c->scroll_top += step;
+		if (c->scroll_top < oldest)
+			c->scroll_top = oldest;
+		if (c->scroll_top > 0)
 			c->scroll_top = 0;
+		i += used;
 	}
-	if (c->scroll_top < max)
-		c->scroll_top = max;
-	if (c->scroll_top > 0)
-		c->scroll_top = 0;
 	client_render(c);
 }
 

@@ -3,9 +3,9 @@
  * session/daemon.h: the session daemon's internal interface, shared by
  * its files (daemon.c: loop, PTY and shell; client.c: connections).
  *
- * Handle lifetimes (libuv): the daemon's handles are closed by
- * daemon_shutdown() and the loop is left to run until every close callback
- * has fired; a client frees itself in the close callback of its pipe.
+ * Handle lifetimes (libuv): daemon_shutdown() closes the daemon's handles,
+ * and the loop runs until every close callback has fired.  A client frees
+ * itself in the close callback of its pipe.
  */
 #pragma once
 

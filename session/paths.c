@@ -144,7 +144,7 @@ int session_connect(const char *name)
 	memcpy(sun.sun_path, path, strlen(path) + 1);
 	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
 		r = -errno;
-		/* Nobody listens: the daemon died without removing its socket. */
+		/* No daemon listens: it died without removing its socket. */
 		if (r == -ECONNREFUSED)
 			unlink(path);
 		return r;

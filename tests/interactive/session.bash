@@ -45,7 +45,7 @@ client_start() {
 }
 
 screen_of() {
-	tmx capture-pane -p -t "$1"
+	tmx capture-pane -p -J -t "$1" | sed "s/ *$//"
 }
 
 screen_matches() {
@@ -117,4 +117,25 @@ descendants() {
 			descendants "$c"
 		done
 	done
+}
+
+# same_screen TARGET EXPECTED: the pane shows exactly EXPECTED (polled).
+same_screen() {
+	if ! wait_until "${3:-5}" test "$(screen_of "$1")" = "$2"; then
+		diff <(printf '%s\n' "$2") <(screen_of "$1") >&2
+		return 1
+	fi
+}
+
+# press_until TARGET KEY REGEX: press KEY until a line matches, for keys
+# such as C-z that only act once the job they are meant for is running.
+press_until() {
+	local i
+	for i in $(seq 100); do
+		tmx send-keys -t "$1" "$2"
+		wait_until 1 screen_matches "$1" "$3" && return 0
+	done
+	echo "timed out pressing $2 for /$3/ on $1; the screen is:" >&2
+	screen_of "$1" >&2
+	return 1
 }

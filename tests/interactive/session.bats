@@ -22,7 +22,7 @@ teardown() {
 
 	client_start c2 80 24 "$FENCE" attach "$SNAME"
 	wait_screen c2 '^done-2$'
-	wait_until 5 test "$(screen_of c2)" = "$before"
+	same_screen c2 "$before"
 	type_line c2 'echo again-$((2+1))'
 	wait_screen c2 '^again-3$'
 }
@@ -60,13 +60,12 @@ teardown() {
 @test "session: Ctrl-Z stops a job and fg resumes it" {
 	start_shell c1 80 24
 	type_line c1 'sleep 100'
-	tmx send-keys -t c1 C-z
-	wait_screen c1 'Stopped'
+	press_until c1 C-z 'Stopped'
 	type_line c1 'jobs; echo jobs-$((1+1))'
 	wait_screen c1 '^jobs-2$'
 	type_line c1 'fg'
 	wait_screen c1 '^sleep 100$'
-	tmx send-keys -t c1 C-c
+	press_until c1 C-c '^\^C$'
 	type_line c1 'echo rc=$?'
 	wait_screen c1 '^rc=130$'
 }
@@ -136,7 +135,7 @@ teardown() {
 
 	client_start c2 80 24 "$FENCE" attach "$SNAME"
 	wait_screen c2 '^beta line'
-	wait_until 5 test "$(screen_of c2)" = "$before"
+	same_screen c2 "$before"
 	tmx send-keys -t c2 'Ogamma line' Escape
 	type_line c2 ':wq'
 	wait_screen c2 'ready-42'
@@ -250,4 +249,39 @@ teardown() {
 	grep -q "starting" "$log"
 	grep -q "attached" "$log"
 	grep -q "detached" "$log"
+}
+
+@test "session: fence shell without a terminal starts nothing" {
+	run "$FENCE" shell --name "$SNAME" </dev/null
+	assert_status 125
+	assert_output_contains "must be a terminal"
+	[ ! -e "$SOCK" ]
+}
+
+@test "session: a policy error is reported by fence shell" {
+	client_start c1 80 24 "$FENCE" shell --name "$SNAME" --settings /nonexistent/policy.json
+	run wait_exit c1
+	[ "$output" = 125 ]
+	wait_screen c1 'No such file or directory'
+	[ ! -e "$SOCK" ]
+}
+
+@test "session: the prefix key comes from the settings file" {
+	mkdir -p "$XDG_CONFIG_HOME/fence"
+	printf '{"prefix": "C-a"}\n' >"$XDG_CONFIG_HOME/fence/session.json"
+	start_shell c1 80 24
+	tmx send-keys -t c1 C-a d
+	run wait_exit c1
+	[ "$output" = 0 ]
+	printf '{"prefix": "x"}\n' >"$XDG_CONFIG_HOME/fence/session.json"
+	run "$FENCE" attach "$SNAME"
+	assert_status 125
+	assert_output_contains "invalid prefix key 'x'"
+}
+
+@test "session: --prefix overrides the default" {
+	start_shell c1 80 24 --prefix C-b
+	tmx send-keys -t c1 C-] C-] C-b d
+	run wait_exit c1
+	[ "$output" = 0 ]
 }
