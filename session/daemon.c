@@ -256,10 +256,9 @@ static void daemon_shutdown(struct daemon *d)
 	if (d->control_active)
 		uv_close((uv_handle_t *)&d->control_poll, on_handle_closed);
 	launch_close_proxy(&d->launch);
+	/* on_shell_exit closes the process handle once bwrap is reaped. */
 	if (d->shell_running)
 		uv_process_kill(&d->shell, SIGKILL);
-	else
-		uv_close((uv_handle_t *)&d->shell, on_handle_closed);
 }
 
 /* Shut down once the shell is reaped and its output drained. */

@@ -39,6 +39,15 @@ static void __attribute__((noreturn)) daemon_child(const struct session_options 
 
 	detach_stdio();
 	log_open(log_path);
+	/* Crash reports (sanitizers, aborts) of the daemon land in its log too. */
+	{
+		int fd = open(log_path, O_WRONLY | O_APPEND | O_CLOEXEC);
+
+		if (fd >= 0) {
+			dup2(fd, STDERR_FILENO);
+			close(fd);
+		}
+	}
 	_exit(daemon_run(o, ready_fd));
 }
 

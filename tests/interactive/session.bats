@@ -47,6 +47,8 @@ teardown() {
 	assert_status 0
 	[ "$output" = 3 ]
 	wait_until 5 test ! -e "$SOCK"
+	wait_until 5 test ! -e "$XDG_RUNTIME_DIR/fence/$SNAME.net"
+	wait_until 5 grep -q "session '$SNAME' stopped" "$XDG_STATE_HOME/fence/sessions/$SNAME.log"
 }
 
 @test "session: Ctrl-C interrupts the foreground job" {
@@ -189,6 +191,7 @@ teardown() {
 	[ "$output" = 137 ]
 	wait_until 10 pid_gone "$pid"
 	[ ! -e "$SOCK" ]
+	grep -q "session '$SNAME' stopped" "$XDG_STATE_HOME/fence/sessions/$SNAME.log"
 }
 
 @test "session: killing the daemon leaves no sandbox process behind" {
@@ -284,4 +287,17 @@ teardown() {
 	tmx send-keys -t c1 C-] C-] C-b d
 	run wait_exit c1
 	[ "$output" = 0 ]
+}
+
+@test "session: a stopped client does not stall the shell" {
+	start_shell c1 80 24
+	client_start c2 80 24 "$FENCE" attach "$SNAME"
+	wait_screen c2 'ready-42'
+	pid=$(tmx display -p -t c2 '#{pane_pid}')
+	kill -STOP "$pid"
+	type_line c1 'seq 1 300000; echo flood-$((2+2))'
+	wait_screen c1 '^flood-4$' 60
+	kill -CONT "$pid"
+	wait_screen c2 '^flood-4$'
+	same_screen c2 "$(screen_of c1)"
 }
