@@ -102,6 +102,7 @@ assert_session_works() {
 	refute_output_contains "\"name\""
 	grep -q "rejected: peer pid [0-9]* has uid 65534" "$XDG_STATE_HOME/fence/sessions/$SNAME.log"
 	assert_session_works
+	chmod 0700 "$XDG_RUNTIME_DIR/fence"
 }
 
 @test "socket: a peer in another mount namespace is rejected" {

@@ -20,8 +20,11 @@ session_setup() {
 session_teardown() {
 	local pid
 	pid=$(session_pid 2>/dev/null)
+	pid=${pid:-${SESSION_PID:-}}
 	"$FENCE" kill "$SNAME" >/dev/null 2>&1
 	if [ -n "$pid" ]; then
+		# A test that broke the socket directory cannot use 'fence kill'.
+		wait_until 10 pid_gone "$pid" || kill -TERM "$pid" 2>/dev/null
 		wait_until 10 pid_gone "$pid" || kill -9 "$pid" 2>/dev/null
 	fi
 	tmx kill-server >/dev/null 2>&1
@@ -91,6 +94,7 @@ start_shell() {
 	client_start "$target" "$cols" "$rows" "$FENCE" shell --name "$SNAME" "$@"
 	type_line "$target" 'echo ready-$((40+2))'
 	wait_screen "$target" '^ready-42$'
+	SESSION_PID=$(session_pid)
 }
 
 # detach TARGET: prefix then d, and wait for the client to exit with 0.
