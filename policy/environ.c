@@ -13,7 +13,7 @@
 
 #include <string.h>
 
-/* Variables that never enter the sandbox, whatever the allow list says. */
+/* Variables that never enter the sandbox, even when the allow list names them. */
 static const char *const always_removed[] = {
 	"TMUX",
 	"TMUX_PANE",

@@ -4,9 +4,9 @@
  *
  * bwrap starts the init as PID 1 of the sandbox's PID namespace (with
  * --as-pid-1).  The init reads its settings from the spec fd, takes the
- * terminal when there is one, forks the command, and then only waits: it
- * reaps every orphan, forwards the signals fence sends over the control
- * socket, and reports stops and the exit status back.  When it returns,
+ * terminal when there is one and forks the command.  From then on it only
+ * waits.  It reaps every orphan, forwards the signals fence sends over the
+ * control socket, and reports stops and the exit status back.  When it returns,
  * the kernel kills whatever is left in the namespace, so no background
  * process of the command outlives the run.
  *
@@ -65,7 +65,7 @@ struct init_state {
 	int status; /* the init's exit status once the command ended, else -1 */
 };
 
-/* Print a debug line of the init; settings say whether -d was given. */
+/* Print a debug line of the init when the run has -d. */
 static void init_debug(const struct init_spec *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static void init_debug(const struct init_spec *s, const char *fmt, ...)
@@ -440,9 +440,9 @@ int sandbox_init_main(int spec_fd, int control_fd, char **argv)
 	}
 
 	/*
-	 * bwrap --new-session already made us a session leader, so setsid()
-	 * fails with EPERM there; either way the PTY becomes our controlling
-	 * terminal, which job control inside needs.
+	 * bwrap --new-session already made the init a session leader, so
+	 * setsid() fails there with EPERM.  Either way the PTY becomes the
+	 * controlling terminal, because job control inside needs one.
 	 */
 	if (s.tty) {
 		if (setsid() < 0 && errno != EPERM)
