@@ -4,15 +4,12 @@
  * fish completion script built into fence, and 'fence completion --list
  * KIND', which the scripts call for the names they cannot know in advance.
  */
-#include <dirent.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 
 #include "cli/cli.h"
 #include "policy/policy.h"
+#include "session/session.h"
 #include "shellhooks/embedded.h"
 #include "util/util.h"
 
@@ -57,71 +54,22 @@ static int print_script(const char *shell)
 	return FENCE_EXIT_FAILURE;
 }
 
-/* Whether a daemon accepts connections on the socket at `path`. */
-static bool socket_is_live(const char *path)
-{
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	_cleanup_close_ int fd = -1;
-
-	if (strlen(path) >= sizeof(addr.sun_path))
-		return false;
-	strcpy(addr.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return false;
-	return connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0;
-}
-
-/* Print NAME for each live NAME.sock in `dir`; missing directories are fine. */
-static void list_sockets_in(const char *dir, struct strv *seen)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		size_t n = strlen(e->d_name);
-		_cleanup_free_ char *path = NULL, *name = NULL;
-		struct stat st;
-
-		if (n <= 5 || strcmp(e->d_name + n - 5, ".sock") != 0)
-			continue;
-		path = xasprintf("%s/%s", dir, e->d_name);
-		name = xstrndup(e->d_name, n - 5);
-		if (lstat(path, &st) < 0 || !S_ISSOCK(st.st_mode) || strv_contains(seen, name))
-			continue;
-		if (!socket_is_live(path))
-			continue;
-		puts(name);
-		strv_push(seen, name);
-	}
-	closedir(d);
-}
-
-/*
- * List the live sessions by their sockets.
- * TODO: ask the session module for its list once it has one; until then
- * this looks in both places the session layout may use.
- */
+/* Print the sessions whose daemon answers; stale sockets are removed. */
 static int list_sessions(void)
 {
-	const char *runtime = getenv("XDG_RUNTIME_DIR");
-	const char *tmp = getenv("TMPDIR");
-	struct strv seen = { 0 };
-	_cleanup_free_ char *dir = NULL;
+	struct strv names = { 0 };
 
-	if (runtime && runtime[0] == '/') {
-		dir = xasprintf("%s/fence", runtime);
-	} else {
-		dir = xasprintf("%s/fence-%u", tmp && tmp[0] == '/' ? tmp : "/tmp",
-				(unsigned)getuid());
+	if (session_list(&names) < 0)
+		return 0;
+	for (size_t i = 0; i < names.n; i++) {
+		int fd = session_connect(names.v[i]);
+
+		if (fd < 0)
+			continue;
+		close(fd);
+		puts(names.v[i]);
 	}
-	list_sockets_in(dir, &seen);
-	free(dir);
-	dir = xasprintf("%s/fence/sessions", runtime && runtime[0] == '/' ? runtime : "/nonexistent");
-	list_sockets_in(dir, &seen);
-	strv_done(&seen);
+	strv_done(&names);
 	return 0;
 }
 

@@ -20,11 +20,16 @@ setup() {
 
 teardown() {
 	tmux -L "$TMUX_SOCKET" kill-server 2>/dev/null || true
+	if [ -n "${SESSION_NAME:-}" ]; then
+		"$FENCE" kill "$SESSION_NAME" >/dev/null 2>&1 || true
+		tmux -L "$TMUX_SOCKET-session" kill-server 2>/dev/null || true
+	fi
 	[ -z "${LISTENER_PID:-}" ] || kill "$LISTENER_PID" 2>/dev/null || true
 	rm -rf "$XDG_RUNTIME_DIR"
 }
 
-# Start a process listening on the socket of session $1, as a daemon would.
+# Start a process listening on the socket of session $1, as a daemon would,
+# for the listing rules alone (start_session starts a real one).
 start_listener() {
 	local sock=$XDG_RUNTIME_DIR/fence/$1.sock
 	python3 -c 'import socket, sys, time
@@ -32,6 +37,19 @@ s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(8)
 while True: time.sleep(60)' "$sock" &
 	LISTENER_PID=$!
 	wait_until 10 test -S "$sock"
+}
+
+session_listed() {
+	"$FENCE" ls | grep -q -- "$1"
+}
+
+# Start a real session named $1 (its client runs in a tmux of its own).
+start_session() {
+	require_userns
+	SESSION_NAME=$1
+	tmux -L "$TMUX_SOCKET-session" -f /dev/null new-session -d -x 80 -y 24 \
+		"$(printf '%q ' "$FENCE" shell --name "$1")"
+	wait_until 20 session_listed "$1"
 }
 
 # A socket whose daemon is gone: present but refusing connections.
@@ -125,6 +143,8 @@ zsh_tab() {
 	run "$FENCE" completion --list sessions
 	assert_status 0
 	[ "$output" = alive ]
+	# The stale socket was removed on the way.
+	[ ! -e "$XDG_RUNTIME_DIR/fence/dead.sock" ]
 }
 
 @test "completion: every flag of every subcommand is in each script" {
@@ -167,7 +187,7 @@ zsh_tab() {
 }
 
 @test "completion: bash completes live session names" {
-	start_listener work-1
+	start_session work-1
 	run bash_complete fence attach ""
 	assert_status 0
 	[ "$output" = work-1 ]
@@ -194,7 +214,7 @@ zsh_tab() {
 }
 
 @test "completion: fish completes live session names" {
-	start_listener work-2
+	start_session work-2
 	run fish_complete "fence attach "
 	assert_output_matches '(^|'$'\n'')work-2'
 	run fish_complete "fence violations wo"
@@ -215,7 +235,7 @@ zsh_tab() {
 }
 
 @test "completion: zsh completes live session names" {
-	start_listener work-3
+	start_session work-3
 	start_zsh
 	zsh_tab "fence attach " 'zsh> fence attach work-3$'
 	zsh_tab "fence kill w" 'zsh> fence kill work-3$'
