@@ -641,12 +641,14 @@ static void add_placeholder(struct planner *pl, const char *path)
 	int r;
 
 	*strrchr(parent, '/') = '\0';
-	if (!parent[0] || !is_writable(pl, parent) || !is_visible(pl, parent) ||
-	    denied_read(pl, parent))
+	/* A newline would break the registry's line format. */
+	if (!parent[0] || strchr(path, '\n') || !is_writable(pl, parent) ||
+	    !is_visible(pl, parent) || denied_read(pl, parent))
 		return;
 	if (!pl->plan->placeholder_registry)
 		pl->plan->placeholder_registry = registry_path(pl);
-	r = placeholder_create(pl->plan->placeholder_registry, path);
+	r = placeholder_create(pl->plan->placeholder_registry, path,
+			       pl->plan->placeholder_owner);
 	if (r < 0) {
 		strv_pushf(&pl->plan->debug, "placeholder '%s' not created: %s", path, strerror(-r));
 		return;
@@ -672,7 +674,7 @@ static void join_placeholder(struct planner *pl, const char *path)
 		return;
 	if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode) || access(registry, F_OK) < 0)
 		return;
-	if (placeholder_create(registry, path) < 0)
+	if (placeholder_create(registry, path, pl->plan->placeholder_owner) < 0)
 		return;
 	if (!pl->plan->placeholder_registry)
 		pl->plan->placeholder_registry = TAKE_PTR(registry);
@@ -1119,6 +1121,7 @@ static int plan_steps(struct planner *pl)
 
 int mountplan_build(const struct mount_request *req, struct mount_plan *ret, char **ret_error)
 {
+	static unsigned next_owner;
 	struct planner pl = {
 		.req = req,
 		.fs = &req->config->filesystem,
@@ -1127,7 +1130,9 @@ int mountplan_build(const struct mount_request *req, struct mount_plan *ret, cha
 	};
 	int r;
 
-	*ret = (struct mount_plan){ 0 };
+	*ret = (struct mount_plan){
+		.placeholder_owner = __atomic_add_fetch(&next_owner, 1, __ATOMIC_RELAXED),
+	};
 	r = plan_steps(&pl);
 	if (r < 0) {
 		if (ret_error)
@@ -1156,5 +1161,5 @@ void mountplan_done(struct mount_plan *p)
 void mountplan_remove_placeholders(const struct mount_plan *p)
 {
 	if (p->placeholder_registry)
-		placeholder_release_all(p->placeholder_registry);
+		placeholder_release_all(p->placeholder_registry, p->placeholder_owner);
 }

@@ -2,9 +2,11 @@
 /*
  * platform/linux/placeholder.c: the placeholder registry.
  *
- * One line per use: "PID DEV INO PATH".  The device and inode tell our
- * directory apart from one the user created at the same path after ours
- * was removed, so that fence never removes a directory it did not create.
+ * One line per use: "PID OWNER DEV INO PATH".  OWNER tells apart the plans
+ * of one process (a session may plan a sandbox while another one runs).
+ * The device and inode tell our directory apart from one the user created
+ * at the same path after ours was removed, so that fence never removes a
+ * directory it did not create.
  */
 #include "platform/linux/placeholder.h"
 
@@ -16,6 +18,7 @@
 
 struct entry {
 	pid_t pid;
+	unsigned owner;
 	unsigned long long dev, ino;
 	char *path;
 };
@@ -49,7 +52,7 @@ static int registry_open(const char *path, struct registry *r)
 		return r_errno;
 	}
 	r->fd = fd;
-	f = fdopen(dup(fd), "re");
+	f = fdopen(fcntl(fd, F_DUPFD_CLOEXEC, 0), "re");
 	if (!f)
 		return 0;
 	while (fgets(line, sizeof(line), f)) {
@@ -58,7 +61,8 @@ static int registry_open(const char *path, struct registry *r)
 		long pid;
 
 		line[strcspn(line, "\n")] = '\0';
-		if (sscanf(line, "%ld %llu %llu %n", &pid, &e.dev, &e.ino, &off) < 3 || off == 0)
+		if (sscanf(line, "%ld %u %llu %llu %n", &pid, &e.owner, &e.dev, &e.ino, &off) < 4 ||
+		    off == 0)
 			continue;
 		e.pid = (pid_t)pid;
 		e.path = xstrdup(line + off);
@@ -80,8 +84,8 @@ static void registry_close(struct registry *r)
 	m = open_memstream(&text, &len);
 	if (m) {
 		for (size_t i = 0; i < r->n; i++)
-			fprintf(m, "%ld %llu %llu %s\n", (long)r->v[i].pid, r->v[i].dev, r->v[i].ino,
-				r->v[i].path);
+			fprintf(m, "%ld %u %llu %llu %s\n", (long)r->v[i].pid, r->v[i].owner,
+				r->v[i].dev, r->v[i].ino, r->v[i].path);
 		fclose(m);
 		if (ftruncate(r->fd, 0) == 0 && len > 0 && pwrite(r->fd, text, len, 0) < 0)
 			log_debug("cannot write the placeholder registry: %s", strerror(errno));
@@ -136,15 +140,21 @@ static void prune_dead(struct registry *r)
 	}
 }
 
-/* Add an entry for this process, unless it has one for path already. */
-static void add_own(struct registry *r, const char *path, const struct stat *st)
+static bool is_own(const struct entry *e, unsigned owner)
+{
+	return e->pid == getpid() && e->owner == owner;
+}
+
+/* Add an entry for this plan, unless it has one for path already. */
+static void add_own(struct registry *r, const char *path, const struct stat *st, unsigned owner)
 {
 	for (size_t i = 0; i < r->n; i++)
-		if (r->v[i].pid == getpid() && strcmp(r->v[i].path, path) == 0)
+		if (is_own(&r->v[i], owner) && strcmp(r->v[i].path, path) == 0)
 			return;
 	r->v = xrealloc(r->v, (r->n + 1) * sizeof(*r->v));
 	r->v[r->n++] = (struct entry){
 		.pid = getpid(),
+		.owner = owner,
 		.dev = st->st_dev,
 		.ino = st->st_ino,
 		.path = xstrdup(path),
@@ -161,7 +171,7 @@ static bool is_registered(const struct registry *r, const char *path, const stru
 	return false;
 }
 
-int placeholder_create(const char *registry, const char *path)
+int placeholder_create(const char *registry, const char *path, unsigned owner)
 {
 	struct registry r;
 	struct stat st;
@@ -179,19 +189,19 @@ int placeholder_create(const char *registry, const char *path)
 		ret = -errno;
 	}
 	if (ret == 0)
-		add_own(&r, path, &st);
+		add_own(&r, path, &st, owner);
 	registry_close(&r);
 	return ret;
 }
 
-void placeholder_release_all(const char *registry)
+void placeholder_release_all(const char *registry, unsigned owner)
 {
 	struct registry r;
 
 	if (registry_open(registry, &r) < 0)
 		return;
 	for (size_t i = 0; i < r.n;) {
-		if (r.v[i].pid != getpid()) {
+		if (!is_own(&r.v[i], owner)) {
 			i++;
 			continue;
 		}

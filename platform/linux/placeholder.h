@@ -15,19 +15,20 @@
 
 /*
  * placeholder_create: create the empty directory path (its parent must
- * exist) or join an existing placeholder of another live process, and
- * record it for this process in the registry file.  Stale entries of dead
+ * exist) or join an existing placeholder of another live plan, and record
+ * it for this process and owner, a number that tells this process's plans
+ * apart, in the registry file.  Stale entries of dead
  * processes are cleared first.  Returns 0, or a negative errno (-EEXIST
  * when path exists and is no placeholder, such as the user's own).
  */
-int placeholder_create(const char *registry, const char *path);
+int placeholder_create(const char *registry, const char *path, unsigned owner);
 
 /*
- * placeholder_release_all: drop this process's entries from the registry
- * and remove each of its placeholders that no other live process uses,
+ * placeholder_release_all: drop the entries of this process and owner from
+ * the registry and remove each of its placeholders that no other plan uses,
  * when it is still empty and still the directory that was created.
  */
-void placeholder_release_all(const char *registry);
+void placeholder_release_all(const char *registry, unsigned owner);
 
 /*
  * placeholder_prune_stale: clear the entries of processes that ended

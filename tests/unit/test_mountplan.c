@@ -798,6 +798,27 @@ START_TEST(placeholders_are_shared_and_crashed_runs_are_cleaned)
 }
 END_TEST
 
+START_TEST(placeholders_are_shared_by_plans_of_one_process)
+{
+	_cleanup_free_ char *idea = at("proj/.idea");
+	struct mount_plan second;
+	struct stat st;
+
+	strv_push(&F.cfg.filesystem.allow_write, ".");
+	plan_ok();
+	ck_assert_int_eq(mountplan_build(&F.req, &second, NULL), 0);
+	ck_assert(has(&second.placeholders, "@/proj/.idea"));
+	ck_assert_uint_ne(second.placeholder_owner, F.plan.placeholder_owner);
+
+	/* The first plan's sandbox ends while the second one still runs. */
+	mountplan_remove_placeholders(&F.plan);
+	ck_assert_int_eq(stat(idea, &st), 0);
+	mountplan_remove_placeholders(&second);
+	ck_assert_int_ne(stat(idea, &st), 0);
+	mountplan_done(&second);
+}
+END_TEST
+
 static Suite *mountplan_suite(void)
 {
 	Suite *s = suite_create("mountplan");
@@ -839,6 +860,7 @@ static Suite *mountplan_suite(void)
 	tcase_add_test(tc, landlock_lists_cover_policy_paths);
 	tcase_add_test(tc, placeholders_are_removed_when_empty_and_unused);
 	tcase_add_test(tc, placeholders_are_shared_and_crashed_runs_are_cleaned);
+	tcase_add_test(tc, placeholders_are_shared_by_plans_of_one_process);
 	suite_add_tcase(s, tc);
 	return s;
 }
