@@ -37,6 +37,16 @@ teardown() {
 	[ "$output" = "$(printf 'in-work\nin-home')" ]
 }
 
+@test "filesystem: default config executes programs in cwd and home" {
+	printf '#!/bin/sh\necho work-tool\n' >"$WORK/tool"
+	printf '#!/bin/sh\necho home-tool\n' >"$HOME/tool"
+	chmod 755 "$WORK/tool" "$HOME/tool"
+	fence_config '{}'
+	fence_sh './tool && "$HOME/tool"'
+	assert_status 0
+	[ "$output" = "$(printf 'work-tool\nhome-tool')" ]
+}
+
 @test "filesystem: /tmp is private and writable" {
 	fence_config '{}'
 	marker="/tmp/fence-host-marker-$$"
