@@ -270,10 +270,17 @@ static _Noreturn void relay_child(int lifeline, int ready, char *const *listen,
 	uv_loop_t loop;
 	int null_fd;
 
+	/*
+	 * A session of its own and no terminal fds: signals meant for the
+	 * command's terminal or process group never reach the relays, and
+	 * they keep no terminal open.  Errors go to the debug log.
+	 */
+	setsid();
 	null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null_fd >= 0) {
 		dup2(null_fd, 0);
 		dup2(null_fd, 1);
+		dup2(null_fd, 2);
 	}
 	if (uv_loop_init(&loop) < 0 || uv_poll_init(&loop, &life, lifeline) < 0 ||
 	    uv_poll_start(&life, UV_READABLE | UV_DISCONNECT, on_lifeline) < 0)
