@@ -16,6 +16,11 @@
 #define HTTP_RESPONSE_TIMEOUT_MS 30000
 #define HTTP_LINGER_MS 2000
 
+/*
+ * TODO: a client connection idle in HS_HEAD has no timeout, so a client
+ * that opens connections and sends nothing keeps them (and their fds)
+ * until it closes them or the run or session ends.
+ */
 enum http_state {
 	HS_HEAD, /* waiting for a request head */
 	HS_DIALING, /* connecting to the server */
