@@ -4,9 +4,10 @@
  * policy plus detected features to the bwrap argument vector.
  *
  * "Pure" here means: it reads the file system (to expand globs, resolve
- * symlinks, walk for dangerous paths and sockets) but starts no process
- * and changes nothing, except creating the placeholder directories it
- * lists in plan->placeholders.
+ * symlinks, walk for dangerous paths and sockets) but starts no process.
+ * It changes only three things: the placeholder directories it lists in
+ * plan->placeholders, their registry, and fence's private directory
+ * (mount_request.fence_dir) with the empty file that masks denied files.
  */
 #pragma once
 
