@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * platform/linux/dangerous.h: finding the dangerous paths that must stay
- * read-only whatever the policy says: shell startup files, editor and agent
+ * read-only whatever the policy lists: shell startup files, editor and agent
  * configuration, and git's hooks and config, which run code on the host
  * the next time the user works in the project.
  *
@@ -14,7 +14,7 @@
 #include "platform/linux/fspath.h"
 #include "util/util.h"
 
-/* What one or more walks found. */
+/* The paths one or more walks found. */
 struct dangerous_set {
 	struct strv existing; /* canonical paths to protect */
 	struct strv missing_dirs; /* absent dangerous directories, placeholder candidates */
@@ -24,7 +24,7 @@ struct dangerous_set {
 bool dangerous_is_file_name(const char *name);
 
 /*
- * dangerous_add_dir: add what directory dir itself holds at its top level:
+ * dangerous_add_dir: add what directory dir contains at its top level:
  * every dangerous name, the hooks and config of dir/.git, a missing
  * `.git/hooks` and, with record_missing_editor_dirs, a missing `.vscode`
  * and `.idea`.  No walk below.

@@ -63,7 +63,7 @@ struct mount_plan {
 	/* Unix sockets the config allows plus the extra binds' destinations. */
 	struct strv landlock_unix;
 	char *placeholder_registry; /* owned; NULL when no placeholder was created */
-	unsigned placeholder_owner; /* tells this plan's registry entries from other plans' */
+	unsigned placeholder_owner; /* distinguishes this plan's registry entries from other plans' */
 };
 
 /*

@@ -16,8 +16,8 @@
 /*
  * placeholder_create: create the empty directory path (its parent must
  * exist) or join an existing placeholder of another live plan, and record
- * it for this process and owner, a number that tells this process's plans
- * apart, in the registry file.  Stale entries of dead
+ * it for this process and owner, a number that distinguishes this
+ * process's plans, in the registry file.  Stale entries of dead
  * processes are cleared first.  Returns 0, or a negative errno (-EEXIST
  * when path exists and is no placeholder, such as the user's own).
  */
