@@ -111,6 +111,14 @@ teardown() {
 	assert_output_contains "fence: invalid \$SHELL 'sh'"
 }
 
+@test "run: --shell user refuses a \$SHELL that is not executable" {
+	printf '#!/bin/sh\n' >"$WORK/notashell"
+	chmod 644 "$WORK/notashell"
+	SHELL="$WORK/notashell" run "$FENCE" --shell user -c 'true'
+	assert_status 125
+	assert_output_contains "not an executable file"
+}
+
 @test "run: --shell-login runs a login shell" {
 	run "$FENCE" --shell-login -c 'shopt -q login_shell && echo login'
 	assert_status 0
