@@ -3,10 +3,11 @@
  * policy/cmdline.c: the command-line splitter.
  *
  * Two passes.  The parser walks the line once, like a shell's lexer and
- * grammar rolled together: it removes quotes and escapes, expands what it
- * can know (variables assigned earlier in the same line, $IFS, brace
- * lists), skips reserved words, assignments and redirections, descends
- * into substitutions, and appends each simple command to the output.  The
+ * grammar rolled together.  It removes quotes and escapes and expands
+ * what it can know: variables assigned earlier in the same line, $IFS and
+ * brace lists.  It skips reserved words, assignments and redirections,
+ * descends into substitutions, and appends each simple command to the
+ * output.  The
  * second pass then looks at each command once: a wrapper (`sudo`, `env`,
  * `timeout`, ...) adds the command it wraps, a shell with `-c` or a
  * literal here-document and `eval` add what their string splits into.
@@ -78,7 +79,7 @@ struct parser {
 	size_t n_heredocs;
 };
 
-/* What the next word of a simple command means. */
+/* The parser's position in a simple command or compound command. */
 enum cmd_state {
 	ST_START, /* reserved words and assignments still possible */
 	ST_ARGS, /* after the command name */

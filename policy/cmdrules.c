@@ -71,7 +71,7 @@ bool cmdrules_use_defaults(const struct fence_config *c)
 	return c->command.use_defaults != TRI_FALSE;
 }
 
-/* A command word as the matcher sees it: text plus an optional glob pattern. */
+/* A command word for the matcher: its text and, when it globs, its pattern. */
 struct mword {
 	const char *text;
 	const char *pattern;

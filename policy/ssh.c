@@ -17,7 +17,7 @@
 #include "policy/ssh.h"
 #include "util/util.h"
 
-/* ssh options that take a value (OpenSSH 9: the list plus -B and -P). */
+/* The ssh options that take a value, as in OpenSSH 9's getopt string. */
 static const char ssh_value_options[] = "pliOFJWbcDEeILmoQRSwBP";
 
 /* Take a host operand apart: ssh://user@host:port, user@host, [v6]. */
@@ -248,7 +248,7 @@ static bool check_remote(const struct fence_config *c, const struct ssh_invocati
 
 	r = cmdline_split(s->remote, &split);
 	if (r < 0) {
-		*ret_message = xasprintf("remote command on '%s' cannot be checked: nested too deep",
+		*ret_message = xasprintf("remote command on '%s' cannot be checked: too deeply nested or too long",
 					 s->host);
 		cmdline_split_done(&split);
 		return false;

@@ -21,6 +21,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "platform/linux/execmask.h"
+
 #define SANDBOX_PROXY_DIR "/tmp/fence/net"
 
 static const char *home_directory(void)
@@ -153,7 +155,22 @@ int launch_prepare(uv_loop_t *loop, const struct session_options *opts, const ch
 		.n_relays = isolated ? 2 : 0,
 		.extra_env = &ret->extra_env,
 	};
+	/* Command policy, path mode: hide the programs of single-word deny rules. */
+	struct execmask_plan masks = { 0 };
+	struct execmask_request mask_req = {
+		.config = &ret->cfg.config,
+		.path_env = getenv("PATH"),
+		.shell = ret->argv.v[0],
+	};
+
+	if (ret->cfg.config.command.runtime_exec_policy != EXEC_POLICY_ARGV)
+		execmask_build(&mask_req, &masks);
+	for (size_t i = 0; i < masks.warnings.n; i++)
+		log_debug("exec mask warning: %s", masks.warnings.v[i]);
+	spec.exec_masks = &masks.paths;
+
 	r = sandbox_prepare(&spec, &ret->sandbox, ret_error);
+	execmask_done(&masks);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < ret->sandbox.plan.warnings.n; i++)

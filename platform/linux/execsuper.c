@@ -230,8 +230,8 @@ static bool notification_valid(int notify_fd, uint64_t id)
 }
 
 /*
- * Read what the tracee asks to execute.  Returns NULL and fills *ret_path
- * and *ret_argv, or the reason to reject it unread.
+ * Read the path and argv of the tracee's exec.  Returns NULL and fills
+ * *ret_path and *ret_argv, or the reason to reject the exec unread.
  */
 static const char *read_exec(int notify_fd, const struct seccomp_notif *req, char **ret_path,
 			     struct strv *ret_argv)
@@ -241,7 +241,7 @@ static const char *read_exec(int notify_fd, const struct seccomp_notif *req, cha
 	uint64_t path_addr = req->data.args[0], argv_addr = req->data.args[1];
 
 	if (req->data.nr == __NR_execveat) {
-		/* With AT_EMPTY_PATH the file is an fd: its name tells nothing. */
+		/* With AT_EMPTY_PATH the file is an fd, and no name identifies it. */
 		if (req->data.args[4] & AT_EMPTY_PATH)
 			return "AT_EMPTY_PATH";
 		path_addr = req->data.args[1];
@@ -430,7 +430,7 @@ static void close_poll(struct execsuper *s, uv_poll_t *p, bool *open)
 	uv_close((uv_handle_t *)p, close_cb);
 }
 
-/* Answer every notification that is ready; stop when the sandbox has gone. */
+/* Respond to every pending notification; stop when the sandbox has gone. */
 static void on_notify(uv_poll_t *h, int status, int events)
 {
 	struct execsuper *s = h->data;
@@ -446,13 +446,13 @@ static void on_notify(uv_poll_t *h, int status, int events)
 			continue; /* the tracee died meanwhile */
 		answer(s);
 		if (ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_SEND, s->resp) < 0)
-			log_debug("cannot answer notification: %s", strerror(errno));
+			log_debug("cannot send the notification response: %s", strerror(errno));
 	}
 	if (status < 0 || (events & UV_DISCONNECT) || (pfd.revents & (POLLHUP | POLLERR)))
 		close_poll(s, &s->notify_poll, &s->notify_poll_open);
 }
 
-/* Take the listener fd from the sandbox and start answering. */
+/* Take the listener fd from the sandbox and start polling it. */
 static void on_sock(uv_poll_t *h, int status, int events)
 {
 	struct execsuper *s = h->data;
