@@ -21,6 +21,9 @@
  *   fence hook scan
  *       Read PTY output on stdin and print the command timeline its marks
  *       describe, one JSON object a line.
+ *   fence hook timeline [NAME]
+ *       Print a live session's command timeline and the violations
+ *       attributed to its commands, one JSON object a line.
  */
 #include <getopt.h>
 #include <limits.h>
@@ -31,6 +34,7 @@
 
 #include "cli/cli.h"
 #include "policy/policy.h"
+#include "session/session.h"
 #include "session/timeline.h"
 #include "shellhooks/shellhooks.h"
 #include "util/util.h"
@@ -41,6 +45,7 @@ static const char usage[] =
 	"       fence hook exec [--shell bash|zsh|fish] [--no-hooks] [--marker TEXT]\n"
 	"                       [--check] [--policy FILE] DIR\n"
 	"       fence hook scan < PTY-OUTPUT\n"
+	"       fence hook timeline [NAME]\n"
 	"\n"
 	"internal: helper for the shell hooks inside a session.\n"
 	"\n"
@@ -52,7 +57,9 @@ static const char usage[] =
 	"        no sandbox (for testing the hooks); --check turns on the command\n"
 	"        check with the policy of --policy, else the built-in default\n"
 	"scan    print the command timeline that the shell marks in PTY-OUTPUT\n"
-	"        describe, as JSON Lines\n";
+	"        describe, as JSON Lines\n"
+	"timeline  print the commands of session NAME (default: this directory's)\n"
+	"        and the violations under each, as JSON Lines\n";
 
 /* Read a whole file into an owned string; NULL with errno set on failure. */
 static char *read_file(const char *path)
@@ -327,6 +334,30 @@ static int hook_scan(void)
 	return 0;
 }
 
+static int hook_timeline(const char *name)
+{
+	_cleanup_free_ char *reply = NULL, *cwd = NULL, *default_name = NULL;
+	int r;
+
+	if (!name) {
+		cwd = getcwd(NULL, 0);
+		if (!cwd) {
+			msg_error("cannot get the working directory: %s", strerror(errno));
+			return FENCE_EXIT_FAILURE;
+		}
+		name = default_name = session_default_name(cwd);
+	}
+	r = session_command(name, "{\"cmd\":\"timeline\"}", stdout, &reply);
+	if (r == -ENOENT || r == -ECONNREFUSED) {
+		msg_error("no session named '%s'", name);
+		return FENCE_EXIT_FAILURE;
+	} else if (r < 0) {
+		msg_error("session '%s' did not send its timeline: %s", name, reply ? reply : strerror(-r));
+		return FENCE_EXIT_FAILURE;
+	}
+	return 0;
+}
+
 static int hook_main(int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], "check") == 0)
@@ -341,7 +372,9 @@ static int hook_main(int argc, char **argv)
 		return hook_exec(argc - 1, argv + 1);
 	if (argc == 2 && strcmp(argv[1], "scan") == 0)
 		return hook_scan();
-	msg_error("expected 'check', 'words', 'exec' or 'scan'");
+	if ((argc == 2 || argc == 3) && strcmp(argv[1], "timeline") == 0)
+		return hook_timeline(argc == 3 ? argv[2] : NULL);
+	msg_error("expected 'check', 'words', 'exec', 'scan' or 'timeline'");
 	msg_hint("see 'fence hook --help'");
 	return FENCE_EXIT_FAILURE;
 }

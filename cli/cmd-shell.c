@@ -27,6 +27,10 @@ static const char usage[] =
 	"      --scrollback LINES   scrollback lines kept (default 10000)\n"
 	"      --window-size POLICY latest (default) or smallest: which attached\n"
 	"                           client sets the session's size\n"
+	"      --shell SHELL        bash, zsh or fish for a new session (default:\n"
+	"                           $SHELL when it is one of them, else bash)\n"
+	"      --no-hooks           start the plain shell: no prompt marker, no\n"
+	"                           command check, no command timeline\n"
 	"\n"
 	"Detach with the prefix key then d; fence attach reattaches.  Defaults for\n"
 	"--prefix, --scrollback and --window-size can be set in\n"
@@ -78,6 +82,17 @@ static int parse_option(int c, struct shell_args *a)
 			return -EINVAL;
 		}
 		return 0;
+	case 'S':
+		if (strcmp(optarg, "bash") == 0 || strcmp(optarg, "zsh") == 0 ||
+		    strcmp(optarg, "fish") == 0) {
+			a->session.shell = optarg;
+			return 0;
+		}
+		msg_error("invalid --shell '%s': expected bash, zsh or fish", optarg);
+		return -EINVAL;
+	case 'H':
+		a->session.no_hooks = true;
+		return 0;
 	case 'h':
 		fputs(usage, stdout);
 		return 1;
@@ -95,6 +110,8 @@ static int parse_args(int argc, char **argv, struct shell_args *a)
 		{"prefix", required_argument, NULL, 'p'},
 		{"scrollback", required_argument, NULL, 'L'},
 		{"window-size", required_argument, NULL, 'W'},
+		{"shell", required_argument, NULL, 'S'},
+		{"no-hooks", no_argument, NULL, 'H'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};

@@ -391,6 +391,26 @@ static void reply_capture(struct client *c, bool scrollback)
 	client_send(c, PROTO_REPLY, "{\"ok\":true}", 11);
 }
 
+/* Shell hooks: send the command timeline and its violations as JSON Lines. */
+static void reply_timeline(struct client *c)
+{
+	const struct timeline *t = &c->d->timeline;
+
+	for (size_t i = 0; i < timeline_count(t); i++) {
+		_cleanup_free_ char *json = timeline_command_json(timeline_get(t, i));
+		_cleanup_free_ char *line = xasprintf("{\"command\":%s}\n", json);
+
+		client_send(c, PROTO_OUTPUT, line, strlen(line));
+	}
+	for (size_t i = 0; i < timeline_violation_count(t); i++) {
+		_cleanup_free_ char *json = timeline_violation_json(timeline_violation_get(t, i));
+		_cleanup_free_ char *line = xasprintf("{\"violation\":%s}\n", json);
+
+		client_send(c, PROTO_OUTPUT, line, strlen(line));
+	}
+	client_send(c, PROTO_REPLY, "{\"ok\":true}", 11);
+}
+
 static void handle_command(struct client *c, const struct proto_frame *f)
 {
 	struct proto_command cmd;
@@ -415,6 +435,8 @@ static void handle_command(struct client *c, const struct proto_frame *f)
 	case PROTO_CMD_REDRAW:
 		render_invalidate(&c->render);
 		return client_render(c);
+	case PROTO_CMD_TIMELINE:
+		return reply_timeline(c);
 	}
 }
 

@@ -111,6 +111,15 @@ static void on_screen_reply(const char *bytes, size_t len, void *user)
 
 static void daemon_maybe_finish(struct daemon *d);
 
+/* Milliseconds since the Unix epoch, for the command timeline. */
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* Read one chunk of shell output into the screen model. */
 static void pty_read(struct daemon *d)
 {
@@ -118,6 +127,8 @@ static void pty_read(struct daemon *d)
 	ssize_t n = read(d->master_fd, buf, sizeof(buf));
 
 	if (n > 0) {
+		/* Shell hooks: the marks before the screen model, which drops split OSC. */
+		timeline_feed(&d->timeline, buf, (size_t)n, now_ms());
 		screen_feed(d->screen, buf, (size_t)n);
 		daemon_schedule_render(d);
 		return;
@@ -376,10 +387,16 @@ static void on_proxy_event(const struct proxy_event *ev, void *userdata)
 
 	if (ev->kind == PROXY_EVENT_FILTER)
 		return;
-	if (ev->kind == PROXY_EVENT_BLOCKED)
-		d->violations++;
 	proxy_log_format(ev, line, sizeof(line));
 	log_debug("%s", line);
+	if (ev->kind == PROXY_EVENT_BLOCKED) {
+		_cleanup_free_ char *target = xasprintf("%s:%d", ev->host, ev->port);
+
+		d->violations++;
+		/* Shell hooks: put the block on the command line running now. */
+		timeline_add_violation(&d->timeline, now_ms(), "net", target,
+				       ev->rule ? ev->rule : ev->reason);
+	}
 }
 
 /* Start the sandboxed shell on the PTY slave. */
@@ -439,6 +456,7 @@ static int daemon_setup(struct daemon *d, char **ret_error)
 	int r;
 
 	d->screen = screen_new(d->rows, d->cols, &lim);
+	timeline_init(&d->timeline, 0, NULL, NULL);
 	screen_set_reply(d->screen, on_screen_reply, d);
 	uv_timer_init(d->loop, &d->render_timer);
 	uv_timer_init(d->loop, &d->drain_timer);
@@ -528,6 +546,7 @@ int daemon_run(const struct session_options *o, int ready_fd)
 	uv_loop_close(d.loop);
 	launch_done(&d.launch);
 	screen_free(d.screen);
+	timeline_done(&d.timeline);
 	free(d.pty_pending);
 	free(d.socket_path);
 	free(d.cwd);

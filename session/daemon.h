@@ -21,6 +21,7 @@
 #include "session/render.h"
 #include "session/screen.h"
 #include "session/session.h"
+#include "session/timeline.h"
 
 struct daemon;
 
@@ -66,6 +67,7 @@ struct daemon {
 	uv_signal_t sig_term, sig_int, sig_hup;
 
 	struct screen *screen;
+	struct timeline timeline; /* shell hooks: commands and their violations */
 	int rows, cols; /* the PTY size */
 	struct client *clients;
 	unsigned next_client_id;

@@ -17,6 +17,8 @@
  */
 #include "session/launch.h"
 
+#include "shellhooks/shellhooks.h"
+
 #include <pwd.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -24,6 +26,7 @@
 #include "platform/linux/execmask.h"
 
 #define SANDBOX_PROXY_DIR "/tmp/fence/net"
+#define SANDBOX_HOOKS_DIR "/tmp/fence/shell"
 
 static const char *home_directory(void)
 {
@@ -34,16 +37,6 @@ static const char *home_directory(void)
 		return home;
 	pw = getpwuid(getuid());
 	return pw && pw->pw_dir ? pw->pw_dir : "/";
-}
-
-/* The user's login shell when it is an absolute executable path, else bash. */
-static const char *pick_shell(void)
-{
-	const char *sh = getenv("SHELL");
-
-	if (sh && sh[0] == '/' && access(sh, X_OK) == 0)
-		return sh;
-	return "/bin/bash";
 }
 
 /* Resolve the policy the way the one-shot run does. */
@@ -118,6 +111,35 @@ static int start_proxies(uv_loop_t *loop, struct shell_launch *l, const char *so
 	return 0;
 }
 
+/*
+ * Shell hooks: write the hook files and the policy into SOCKDIR/NAME.shell,
+ * bound read-only at SANDBOX_HOOKS_DIR, and build the shell's argv.
+ */
+static int prepare_shell(struct shell_launch *l, const struct session_options *opts,
+			 const char *sockdir, char **ret_error)
+{
+	struct shellhooks_options o = {
+		.session = opts->name,
+		.marker = getenv("FENCE_PROMPT_MARKER"),
+		.fence_path = SANDBOX_FENCE_PATH,
+		.zdotdir = getenv("ZDOTDIR"),
+		.no_hooks = opts->no_hooks,
+	};
+	_cleanup_free_ char *policy = config_to_json(&l->cfg.config);
+	int r;
+
+	l->hooks_bind.src = xasprintf("%s/%s.shell", sockdir, opts->name);
+	l->hooks_bind.dst = xstrdup(SANDBOX_HOOKS_DIR);
+	r = shellhooks_prepare(opts->shell, l->hooks_bind.src, SANDBOX_HOOKS_DIR, &o, policy,
+			       &l->argv, &l->extra_env, ret_error);
+	if (r < 0 || opts->no_hooks) {
+		free(l->hooks_bind.src);
+		free(l->hooks_bind.dst);
+		l->hooks_bind = (struct extra_bind){ 0 };
+	}
+	return r;
+}
+
 int launch_prepare(uv_loop_t *loop, const struct session_options *opts, const char *cwd,
 		   const char *sockdir, proxy_event_fn on_event, void *userdata,
 		   struct shell_launch *ret, char **ret_error)
@@ -139,8 +161,17 @@ int launch_prepare(uv_loop_t *loop, const struct session_options *opts, const ch
 	strv_pushf(&ret->extra_env, "FENCE_SESSION=%s", opts->name);
 	strv_push(&ret->extra_env, "TERM=xterm-256color");
 	strv_push(&ret->extra_env, "COLORTERM=truecolor");
-	strv_push(&ret->argv, pick_shell());
+	r = prepare_shell(ret, opts, sockdir, ret_error);
+	if (r < 0)
+		return r;
 
+	struct extra_bind binds[2];
+	size_t n_binds = 0;
+
+	if (isolated)
+		binds[n_binds++] = ret->bind;
+	if (ret->hooks_bind.src)
+		binds[n_binds++] = ret->hooks_bind;
 	struct sandbox_spec spec = {
 		.config = &ret->cfg.config,
 		.features = &ret->features,
@@ -149,8 +180,8 @@ int launch_prepare(uv_loop_t *loop, const struct session_options *opts, const ch
 		.argv = ret->argv.v,
 		.tty = true,
 		.unshare_net = isolated,
-		.binds = isolated ? &ret->bind : NULL,
-		.n_binds = isolated ? 1 : 0,
+		.binds = binds,
+		.n_binds = n_binds,
 		.relays = isolated ? ret->relays : NULL,
 		.n_relays = isolated ? 2 : 0,
 		.extra_env = &ret->extra_env,
@@ -195,6 +226,10 @@ void launch_done(struct shell_launch *l)
 	free(l->proxy_dir);
 	free(l->bind.src);
 	free(l->bind.dst);
+	if (l->hooks_bind.src)
+		shellhooks_remove(l->hooks_bind.src);
+	free(l->hooks_bind.src);
+	free(l->hooks_bind.dst);
 	for (size_t i = 0; i < ELEMENTSOF(l->relays); i++) {
 		free(l->relays[i].listen);
 		free(l->relays[i].connect);

@@ -19,6 +19,7 @@ struct shell_launch {
 	struct proxy *proxy; /* closed by launch_close_proxy() */
 	char *proxy_dir; /* owned: host directory of the proxies' sockets */
 	struct extra_bind bind; /* the proxy directory inside the sandbox */
+	struct extra_bind hooks_bind; /* shell hooks: their directory, read-only */
 	struct relay_spec relays[2];
 	struct strv extra_env;
 	struct strv argv; /* the shell command inside the sandbox */

@@ -254,6 +254,7 @@ int proto_parse_resize(const uint8_t *p, size_t n, int *ret_rows, int *ret_cols)
 static const char *const cmd_names[] = {
 	[PROTO_CMD_INFO] = "info",	 [PROTO_CMD_KILL] = "kill",	[PROTO_CMD_CAPTURE] = "capture",
 	[PROTO_CMD_SCROLL] = "scroll", [PROTO_CMD_REDRAW] = "redraw",
+	[PROTO_CMD_TIMELINE] = "timeline",
 };
 
 int proto_parse_command(const uint8_t *p, size_t n, struct proto_command *ret)

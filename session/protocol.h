@@ -114,6 +114,9 @@ enum proto_cmd {
 	PROTO_CMD_CAPTURE, /* OUTPUT frames with the text, then a REPLY */
 	PROTO_CMD_SCROLL, /* enter scroll mode in this client's view */
 	PROTO_CMD_REDRAW, /* send this client a full frame */
+	/* Shell hooks: OUTPUT frames of JSON Lines, {"command":{...}} for each
+	 * command line, then {"violation":{...}} for each violation; a REPLY. */
+	PROTO_CMD_TIMELINE,
 };
 
 struct proto_command {

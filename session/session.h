@@ -34,6 +34,9 @@ struct session_options {
 	size_t scrollback_bytes;
 	enum session_size_policy size_policy;
 	int rows, cols; /* the first client's terminal size */
+	/* Shell hooks (shellhooks/): the shell and whether it gets the hooks. */
+	const char *shell; /* --shell bash|zsh|fish, borrowed; NULL = from $SHELL */
+	bool no_hooks; /* --no-hooks: the plain shell */
 };
 
 /* session_name_valid: whether name matches [A-Za-z0-9._-]{1,64} and is not "." or "..". */

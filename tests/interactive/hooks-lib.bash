@@ -3,6 +3,7 @@
 # 'git push', and a private tmux server to type into the shell.
 
 load ../helpers/lib
+load hooks-rc
 
 hooks_setup() {
 	command -v tmux >/dev/null || skip_missing "tmux is not installed"
@@ -19,21 +20,7 @@ hooks_setup() {
 		{ "command": { "deny": ["git push"] } }
 	EOF2
 
-	# The user's own start-up files: each defines the alias 'greet'.
-	cat >"$HOME/.bashrc" <<-'EOF2'
-		alias greet='echo hello-from-user-rc'
-		PS1='> '
-	EOF2
-	cat >"$HOME/.zshrc" <<-'EOF2'
-		alias greet='echo hello-from-user-rc'
-		PS1='> '
-	EOF2
-	mkdir -p "$HOME/.config/fish"
-	cat >"$HOME/.config/fish/config.fish" <<-'EOF2'
-		set -g fish_greeting
-		alias greet='echo hello-from-user-rc'
-		function fish_prompt; printf '> '; end
-	EOF2
+	write_user_rc
 }
 
 hooks_teardown() {
