@@ -120,6 +120,33 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Pass one chunk of shell output to the timeline and the screen model. */
+static void pty_consume(struct daemon *d, const char *buf, size_t n)
+{
+	/* Shell hooks: the marks before the screen model, which drops split OSC. */
+	timeline_feed(&d->timeline, buf, n, now_ms());
+	screen_feed(d->screen, buf, n);
+	daemon_schedule_render(d);
+}
+
+/*
+ * Shell hooks: read what the shell has written already, so that the start
+ * mark of a command is seen before an event the command caused.  EOF and
+ * errors are left to the poll callback.
+ */
+static void pty_catch_up(struct daemon *d)
+{
+	static char buf[PTY_READ_MAX];
+
+	for (int i = 0; i < 4 && d->master_fd >= 0 && !d->pty_eof; i++) {
+		ssize_t n = read(d->master_fd, buf, sizeof(buf));
+
+		if (n <= 0)
+			return;
+		pty_consume(d, buf, (size_t)n);
+	}
+}
+
 /* Read one chunk of shell output into the screen model. */
 static void pty_read(struct daemon *d)
 {
@@ -127,10 +154,7 @@ static void pty_read(struct daemon *d)
 	ssize_t n = read(d->master_fd, buf, sizeof(buf));
 
 	if (n > 0) {
-		/* Shell hooks: the marks before the screen model, which drops split OSC. */
-		timeline_feed(&d->timeline, buf, (size_t)n, now_ms());
-		screen_feed(d->screen, buf, (size_t)n);
-		daemon_schedule_render(d);
+		pty_consume(d, buf, (size_t)n);
 		return;
 	}
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
@@ -394,6 +418,7 @@ static void on_proxy_event(const struct proxy_event *ev, void *userdata)
 
 		d->violations++;
 		/* Shell hooks: put the block on the command line running now. */
+		pty_catch_up(d);
 		timeline_add_violation(&d->timeline, now_ms(), "net", target,
 				       ev->rule ? ev->rule : ev->reason);
 	}

@@ -13,7 +13,7 @@ setup() {
 	cat >"$BATS_TEST_TMPDIR/policy.json" <<-'EOF2'
 		{
 		  "command": { "deny": ["git push"] },
-		  "filesystem": { "allowWrite": [".", "~/.config/fish"] },
+		  "filesystem": { "allowWrite": [".", "~/.config/fish", "~/.local/share/fish"] },
 		  "network": { "allowedDomains": ["allowed.test"] }
 		}
 	EOF2

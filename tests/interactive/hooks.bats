@@ -217,7 +217,7 @@ write_theme_rc() {
 	done
 }
 
-@test "hooks: Ctrl-Z right after Enter stops the job" {
+@test "hooks: Ctrl-Z stops a job under the hooks" {
 	local sh
 	for sh in bash zsh fish; do
 		command -v "$sh" >/dev/null || continue
@@ -225,9 +225,11 @@ write_theme_rc() {
 		tmux_start "$FENCE" hook exec --shell "$sh" --check --policy "$POLICY" "$HOOK_DIR"
 		wait_for_screen '^\[fence\] > '
 		type_line "sleep 100"
-		# NOTE: fish ignores a Ctrl-Z that arrives while its Enter binding
-		# and preexec handlers run, so there the key waits for the job.
-		[ "$sh" != fish ] || wait_for_timeline '"command":"sleep 100"'
+		# NOTE: a Ctrl-Z typed in the instant between Enter and the start of
+		# the job is lost (bash forks once to read the line from the
+		# history, fish runs its Enter binding and preexec handlers), which
+		# a loaded machine stretches, so the key waits for the job.
+		wait_for_timeline '"command":"sleep 100"'
 		tmux -L "$TMUX_SOCKET" send-keys C-z
 		wait_for_screen 'Stopped|suspended|has stopped'
 	done
