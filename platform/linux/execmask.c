@@ -94,23 +94,26 @@ static void resolve_program(const char *word, const char *path_env, struct strv 
 	}
 }
 
-/* Whether two paths name the same inode. */
-static bool same_file(const char *a, const char *b)
-{
-	struct stat sa, sb;
+/* One file that runs a critical command, by inode. */
+struct critical_file {
+	const char *name; /* borrowed from critical_commands */
+	dev_t dev;
+	ino_t ino;
+};
 
-	if (stat(a, &sa) < 0 || stat(b, &sb) < 0)
-		return false;
-	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
+struct critical_files {
+	struct critical_file *v; /* owned */
+	size_t n;
+};
 
 /*
- * The critical commands that `target` also serves (hard links, symlinks
- * or the same multi-call binary), skipping those the rules deny anyway.
+ * Resolve every critical command that the rules do not deny to the
+ * inodes it may run, once per build.
  */
-static void shared_critical(const char *target, const char *path_env, const struct strv *denied,
-			    struct strv *ret)
+static void resolve_critical(const char *path_env, const struct strv *denied,
+			     struct critical_files *ret)
 {
+	*ret = (struct critical_files){ 0 };
 	for (size_t i = 0; i < ELEMENTSOF(critical_commands); i++) {
 		struct strv hits = { 0 };
 
@@ -118,13 +121,33 @@ static void shared_critical(const char *target, const char *path_env, const stru
 			continue;
 		resolve_program(critical_commands[i], path_env, &hits);
 		for (size_t k = 0; k < hits.n; k++) {
-			if (same_file(hits.v[k], target)) {
-				strv_push(ret, critical_commands[i]);
-				break;
-			}
+			struct stat st;
+
+			if (stat(hits.v[k], &st) < 0)
+				continue;
+			ret->v = xrealloc(ret->v, (ret->n + 1) * sizeof(*ret->v));
+			ret->v[ret->n++] = (struct critical_file){ critical_commands[i], st.st_dev,
+								   st.st_ino };
 		}
 		strv_done(&hits);
 	}
+}
+
+/*
+ * The critical commands that `target` also serves (hard links, symlinks
+ * or the same multi-call binary).
+ */
+static void shared_critical(const char *target, const struct critical_files *critical,
+			    struct strv *ret)
+{
+	struct stat st;
+
+	if (stat(target, &st) < 0)
+		return;
+	for (size_t i = 0; i < critical->n; i++)
+		if (critical->v[i].dev == st.st_dev && critical->v[i].ino == st.st_ino &&
+		    !strv_contains(ret, critical->v[i].name))
+			strv_push(ret, critical->v[i].name);
 }
 
 /* Join a vector with ", " for a message; owned. */
@@ -182,11 +205,11 @@ static void collect_words(const struct fence_config *c, struct strv *ret)
 
 /* Decide the mask of one resolved target of `word`. */
 static void plan_target(const struct execmask_request *req, const char *word, const char *target,
-			const struct strv *denied, struct execmask_plan *ret)
+			const struct critical_files *critical, struct execmask_plan *ret)
 {
 	struct strv shared = { 0 };
 
-	shared_critical(target, req->path_env, denied, &shared);
+	shared_critical(target, critical, &shared);
 	if (shared.n > 0) {
 		_cleanup_free_ char *names = join(&shared);
 
@@ -214,6 +237,7 @@ static void plan_target(const struct execmask_request *req, const char *word, co
 
 int execmask_build(const struct execmask_request *req, struct execmask_plan *ret)
 {
+	struct critical_files critical = { 0 };
 	struct strv words = { 0 };
 	char shell[PATH_MAX] = "";
 
@@ -221,6 +245,8 @@ int execmask_build(const struct execmask_request *req, struct execmask_plan *ret
 	if (req->shell && !realpath(req->shell, shell))
 		shell[0] = '\0';
 	collect_words(req->config, &words);
+	if (words.n > 0)
+		resolve_critical(req->path_env, &words, &critical);
 
 	for (size_t i = 0; i < words.n; i++) {
 		struct strv targets = { 0 };
@@ -239,10 +265,11 @@ int execmask_build(const struct execmask_request *req, struct execmask_plan *ret
 					   targets.v[k], words.v[i]);
 				continue;
 			}
-			plan_target(req, words.v[i], targets.v[k], &words, ret);
+			plan_target(req, words.v[i], targets.v[k], &critical, ret);
 		}
 		strv_done(&targets);
 	}
+	free(critical.v);
 	strv_done(&words);
 	return 0;
 }
