@@ -141,6 +141,17 @@ static void build_argv(const struct sandbox_spec *spec, const char *fence_exe,
 	if (spec->unshare_net)
 		strv_push(a, "--unshare-net");
 	strv_push(a, "--unshare-pid");
+	/*
+	 * When root starts fence, bwrap keeps every capability inside the
+	 * sandbox, and CAP_DAC_READ_SEARCH, CAP_SYS_ADMIN or CAP_MKNOD would
+	 * each get past the mount masks.  Nothing inside needs a capability:
+	 * Landlock and seccomp run under no_new_privs and the relays listen on
+	 * unprivileged ports.
+	 */
+	if (geteuid() == 0) {
+		strv_push(a, "--cap-drop");
+		strv_push(a, "ALL");
+	}
 	/* fence's init is PID 1: it reaps orphans and reports stops itself. */
 	strv_push(a, "--as-pid-1");
 	strv_copy(a, &l->plan.args);

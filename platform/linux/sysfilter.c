@@ -41,6 +41,12 @@ static const char *const blocked[] = {
 	"fsopen", "fsconfig", "fsmount", "fspick", "mount_setattr",
 	/* Joining other namespaces. */
 	"setns",
+	/*
+	 * Opening files by handle skips path lookup, so it reaches files under
+	 * a mask or outside every bind mount.  It needs CAP_DAC_READ_SEARCH,
+	 * which fence also drops, but the filter keeps it closed on its own.
+	 */
+	"open_by_handle_at", "name_to_handle_at",
 };
 
 const char *const *sysfilter_blocked(size_t *ret_n)

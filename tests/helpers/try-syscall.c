@@ -66,6 +66,10 @@ static int try(const char *name)
 		r = syscall(SYS_pivot_root, NULL, NULL);
 	else if (strcmp(name, "setns") == 0)
 		r = syscall(SYS_setns, -1, 0);
+	else if (strcmp(name, "open_by_handle_at") == 0)
+		r = syscall(SYS_open_by_handle_at, -1, NULL, 0);
+	else if (strcmp(name, "name_to_handle_at") == 0)
+		r = syscall(SYS_name_to_handle_at, -1, NULL, NULL, NULL, 0);
 	else if (strcmp(name, "unshare-user") == 0)
 		r = syscall(SYS_unshare, CLONE_NEWUSER);
 	else if (strcmp(name, "clone-user") == 0) {

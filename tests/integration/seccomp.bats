@@ -8,7 +8,7 @@ load ../helpers/lib
 BLOCKED="ptrace process_vm_readv process_vm_writev keyctl add_key request_key bpf
 perf_event_open userfaultfd kexec_load kexec_file_load init_module finit_module delete_module
 mount umount2 pivot_root setns unshare-user clone-user tiocsti tiocsti-high-bits tioclinux
-personality swapon syslog acct"
+personality swapon syslog acct open_by_handle_at name_to_handle_at"
 
 setup() {
 	require_userns
@@ -85,4 +85,24 @@ bare_errno() {
 	assert_status 0
 	assert_output_matches 'NoNewPrivs:[[:space:]]+1'
 	assert_output_matches 'Seccomp:[[:space:]]+2'
+}
+
+# A root-started sandbox used to keep every capability, and with
+# CAP_DAC_READ_SEARCH open_by_handle_at reached files under a mask.
+@test "seccomp: a sandbox started by root has no capabilities" {
+	require_root "only root's sandboxes had capabilities to drop"
+	run "$FENCE" -- sh -c 'grep -E "^(Cap(Eff|Prm)|NoNewPrivs):" /proc/self/status'
+	assert_status 0
+	assert_output_contains "CapEff:	0000000000000000"
+	assert_output_contains "CapPrm:	0000000000000000"
+	# No setuid program can give them back.
+	assert_output_contains "NoNewPrivs:	1"
+}
+
+@test "seccomp: root inside cannot create device nodes" {
+	require_root "only root could create device nodes"
+	printf '{ "filesystem": { "allowWrite": ["."] } }\n' >"$WORK/w.json"
+	run "$FENCE" -s "$WORK/w.json" -- sh -c 'mknod ./blk b 254 0; echo rc=$?'
+	assert_output_contains "rc=1"
+	[ ! -e "$WORK/blk" ]
 }
