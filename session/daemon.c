@@ -24,6 +24,7 @@
 #define RENDER_INTERVAL_MS 8
 #define DRAIN_GRACE_MS 250
 #define PTY_READ_MAX 65536
+#define ECHO_READ_MAX 256
 #define PTY_PENDING_MAX (1u << 20)
 
 /* Open the PTY master and slave with the session's first size. */
@@ -110,6 +111,7 @@ static void on_screen_reply(const char *bytes, size_t len, void *user)
 }
 
 static void daemon_maybe_finish(struct daemon *d);
+static void render_all(struct daemon *d);
 
 /* Milliseconds since the Unix epoch, for the command timeline. */
 static int64_t now_ms(void)
@@ -126,6 +128,11 @@ static void pty_consume(struct daemon *d, const char *buf, size_t n)
 	/* Shell hooks: the marks before the screen model, which drops split OSC. */
 	timeline_feed(&d->timeline, buf, n, now_ms());
 	screen_feed(d->screen, buf, n);
+	/* A short read is usually an echo: paint it now, because the render
+	 * interval would otherwise add up to its length to the echo of every
+	 * keystroke typed while output still flows. */
+	if (n <= ECHO_READ_MAX)
+		render_all(d);
 	daemon_schedule_render(d);
 }
 

@@ -3,9 +3,9 @@
  * tests/bench/session-pty.c: drive a terminal program on a fresh PTY and
  * time it, for the session benchmarks.
  *
- *   session-pty [-r ROWS] [-c COLS] first-frame -- CMD...
- *       ms from starting CMD until the end of its first synchronized frame
- *       (ESC [ ? 2026 l), which fence's attach sends once the screen is drawn
+ *   session-pty [-r ROWS] [-c COLS] first-frame TEXT -- CMD...
+ *       ms from starting CMD until TEXT, a string already on the screen of
+ *       the session it attaches to, appears in its output
  *   session-pty [-r ROWS] [-c COLS] latency N -- CMD...
  *       types one key N times once the shell answers, waiting each time for
  *       its echo; prints the median and 90th percentile in microseconds
@@ -161,8 +161,8 @@ int main(int argc, char **argv)
 		_exit(127);
 	}
 
-	if (strcmp(mode, "first-frame") == 0) {
-		r = wait_for("\033[?2026l");
+	if (strcmp(mode, "first-frame") == 0 && arg_end - optind == 2) {
+		r = wait_for(argv[optind + 1]);
 		if (r == 0)
 			printf("ms %.2f\n", (now_us() - start) / 1e3);
 	} else if (strcmp(mode, "latency") == 0 && arg_end - optind == 2) {

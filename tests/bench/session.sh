@@ -5,6 +5,9 @@
 #
 #   tests/bench/session.sh [BUILD_DIR]      (default: build)
 #
+# RUNS (5) sets the repetitions of the attach measure, BENCH_MB (100) the
+# size of the file for cat and CAT_RUNS (3) its repetitions.
+#
 # Uses a private XDG_RUNTIME_DIR, tmux socket directory and session name,
 # and removes what it started.  The 100 MB file lives in a temporary
 # directory that is removed at the end.
@@ -14,6 +17,8 @@ build=$(cd "${1:-$src/build}" && pwd)
 fence=$build/fence
 drive=$build/tests/bench/session-pty
 runs=${RUNS:-5}
+mb=${BENCH_MB:-100}
+cat_runs=${CAT_RUNS:-3}
 [ -x "$drive" ] || { echo "session.sh: build $drive first (make)" >&2; exit 2; }
 
 tmp=$(mktemp -d /tmp/fence-bench.XXXXXX)
@@ -43,19 +48,21 @@ ratio() {
 	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'
 }
 
-echo "preparing a 100 MB file" >&2
-yes 'the quick brown fox jumps over the lazy dog 0123456789 ABCDEFGHIJ' | head -c 100M >big.txt
+echo "preparing a $mb MB file" >&2
+yes 'the quick brown fox jumps over the lazy dog 0123456789 ABCDEFGHIJ' | head -c "${mb}M" >big.txt
 
 # The session, started once and left detached.
 "$drive" run true -- "$fence" shell --name bench >/dev/null
 tmux -L fence-bench -f /dev/null new-session -d -s b -x 200 -y 50 "bash --norc -i"
+# Both screens then show the same text, which marks a complete first frame.
+"$drive" run true -- tmux -L fence-bench attach -t b >/dev/null
 
 echo "attach to first frame" >&2
 attach=$(for i in $(seq "$runs"); do
-	"$drive" first-frame -- "$fence" attach bench | field ms
+	"$drive" first-frame BENCH-READY-42 -- "$fence" attach bench | field ms
 done | median)
 tmux_attach=$(for i in $(seq "$runs"); do
-	"$drive" first-frame -- tmux -L fence-bench attach -t b | field ms
+	"$drive" first-frame BENCH-READY-42 -- tmux -L fence-bench attach -t b | field ms
 done | median)
 
 echo "keystroke echo latency" >&2
@@ -63,11 +70,11 @@ lat_session=$("$drive" latency 300 -- "$fence" attach bench | field median_us)
 lat_plain=$("$drive" latency 300 -- bash --norc -i | field median_us)
 lat_tmux=$("$drive" latency 300 -- tmux -L fence-bench attach -t b | field median_us)
 
-echo "cat of 100 MB" >&2
-cat_session=$(for i in $(seq 3); do
+echo "cat of $mb MB" >&2
+cat_session=$(for i in $(seq "$cat_runs"); do
 	"$drive" run "cat big.txt" -- "$fence" attach bench | field ms
 done | median)
-cat_tmux=$(for i in $(seq 3); do
+cat_tmux=$(for i in $(seq "$cat_runs"); do
 	"$drive" run "cat big.txt" -- tmux -L fence-bench attach -t b | field ms
 done | median)
 
@@ -84,6 +91,6 @@ cat <<EOT
 | attach to first full frame | ${attach} ms | ${tmux_attach} ms | tmux attach | $(ratio "$attach" "$tmux_attach") |
 | keystroke to echo (median) | ${lat_session} µs | ${lat_plain} µs | bash on a plain PTY | $(ratio "$lat_session" "$lat_plain") |
 | keystroke to echo (median) | ${lat_session} µs | ${lat_tmux} µs | tmux, attached | $(ratio "$lat_session" "$lat_tmux") |
-| \`cat\` of 100 MB, attached 200x50 | ${cat_session} ms | ${cat_tmux} ms | tmux, attached | $(ratio "$cat_session" "$cat_tmux") |
+| \`cat\` of $mb MB, attached 200x50 | ${cat_session} ms | ${cat_tmux} ms | tmux, attached | $(ratio "$cat_session" "$cat_tmux") |
 | idle RSS after a detach | ${rss_session} KiB | ${rss_tmux} KiB | tmux server | $(ratio "$rss_session" "$rss_tmux") |
 EOT
