@@ -66,9 +66,9 @@ tmux_attach=$(for i in $(seq "$runs"); do
 done | median)
 
 echo "keystroke echo latency" >&2
-lat_session=$("$drive" latency 300 -- "$fence" attach bench | field median_us)
-lat_plain=$("$drive" latency 300 -- bash --norc -i | field median_us)
-lat_tmux=$("$drive" latency 300 -- tmux -L fence-bench attach -t b | field median_us)
+lat_session=$("$drive" latency 120 -- "$fence" attach bench | field median_us)
+lat_plain=$("$drive" latency 120 -- bash --norc -i | field median_us)
+lat_tmux=$("$drive" latency 120 -- tmux -L fence-bench attach -t b | field median_us)
 
 echo "cat of $mb MB" >&2
 cat_session=$(for i in $(seq "$cat_runs"); do
