@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <uv.h>
 
+#include "platform/linux/ebpfmon.h"
 #include "platform/linux/ptyrelay.h"
 #include "platform/platform.h"
 #include "policy/policy.h"
@@ -53,6 +54,7 @@ struct run {
 	int exec_fds[2];
 	struct execsuper *execsuper; /* stopped with the handles */
 	struct proxy_log proxy_log; /* where -m/-d proxy lines go */
+	struct ebpfmon *ebpfmon; /* eBPF denial monitor (platform/linux/ebpfmon.c), or NULL */
 };
 
 /* Find an executable in $PATH and return its absolute path (owned), or NULL. */
@@ -315,6 +317,39 @@ static void on_signal(uv_signal_t *h, int signum)
 	}
 }
 
+/* eBPF monitor (platform/linux/ebpfmon.c): one -m line per denied syscall. */
+static void report_denial(const struct ebpfmon_record *rec, void *userdata)
+{
+	struct run *run = userdata;
+
+	ebpfmon_format(rec, run->proxy_log.out);
+}
+
+/* eBPF monitor: start it for -m and -d, or say once why it is off. */
+static void run_start_ebpfmon(struct run *run, const struct run_options *o)
+{
+	int r;
+
+	if (!o->monitor && !o->debug)
+		return;
+	r = ebpfmon_start(run->loop, 0, report_denial, run, &run->ebpfmon);
+	if (r < 0)
+		fprintf(run->proxy_log.out, "[fence:ebpf] monitor unavailable: %s\n",
+			ebpfmon_reason(r));
+}
+
+/* eBPF monitor: stop it and count what the rate limit dropped. */
+static void run_stop_ebpfmon(struct run *run)
+{
+	unsigned long long dropped;
+
+	if (!run->ebpfmon)
+		return;
+	dropped = ebpfmon_stop(TAKE_PTR(run->ebpfmon));
+	if (dropped > 0)
+		fprintf(run->proxy_log.out, "[fence:ebpf] %llu repeated denials not shown\n", dropped);
+}
+
 /* Nothing to free: every handle is a member of struct run. */
 static void close_cb(uv_handle_t *h)
 {
@@ -336,6 +371,7 @@ static void run_close_handles(struct run *run)
 	run->bridge = NULL;
 	execsuper_stop(run->execsuper);
 	run->execsuper = NULL;
+	run_stop_ebpfmon(run);
 }
 
 /* Restore the user's terminal before a crash ends fence. */
@@ -718,6 +754,7 @@ int run_execute(struct run_options *o)
 	if (run.use_pty)
 		install_crash_handlers();
 
+	run_start_ebpfmon(&run, o);
 	r = run_start_exec_supervisor(&run, &cfg.config);
 	if (r == 0)
 		r = spawn_bwrap(&run, &launch);

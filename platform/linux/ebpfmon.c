@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * platform/linux/ebpfmon.c: load platform/bpf/denials.bpf.c through its
+ * skeleton and turn its ring buffer records into ebpfmon_record calls.
+ */
+#include "platform/linux/ebpfmon.h"
+
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <linux/types.h>
+#include <seccomp.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "platform/linux/ebpfmon-event.h"
+#include "denials.skel.h"
+#include "util/util.h"
+
+struct ebpfmon {
+	struct fence_denials *skel;
+	struct ring_buffer *rb;
+	uv_poll_t poll;
+	ebpfmon_cb cb;
+	void *userdata;
+};
+
+/* libbpf's own messages go to the debug log only. */
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	char buf[512];
+	size_t n;
+
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	n = strlen(buf);
+	if (n > 0 && buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+	log_debug("libbpf: %s", buf);
+	return 0;
+}
+
+/* One ring buffer record: name the syscall and hand it to the callback. */
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct ebpfmon *m = ctx;
+	const struct ebpfmon_event *ev = data;
+	_cleanup_free_ char *name = NULL;
+	char fallback[32];
+	char comm[sizeof(ev->comm) + 1];
+	char path[sizeof(ev->path) + 1];
+	struct ebpfmon_record rec;
+
+	if (size < sizeof(*ev))
+		return 0;
+	name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, (int)ev->nr);
+	snprintf(fallback, sizeof(fallback), "syscall_%u", ev->nr);
+	memcpy(comm, ev->comm, sizeof(ev->comm));
+	comm[sizeof(ev->comm)] = '\0';
+	memcpy(path, ev->path, sizeof(ev->path));
+	path[sizeof(ev->path)] = '\0';
+	rec = (struct ebpfmon_record){
+		.pid = (pid_t)ev->pid,
+		.syscall = name ? name : fallback,
+		.err = ev->err,
+		.comm = comm,
+		.path = path,
+	};
+	m->cb(&rec, m->userdata);
+	return 0;
+}
+
+static void on_readable(uv_poll_t *h, int status, int events)
+{
+	struct ebpfmon *m = h->data;
+
+	ring_buffer__consume(m->rb);
+}
+
+int ebpfmon_start(uv_loop_t *loop, unsigned long pidns_ino, ebpfmon_cb cb, void *userdata,
+		  struct ebpfmon **ret)
+{
+	struct ebpfmon *m = xcalloc(1, sizeof(*m));
+	int r;
+
+	libbpf_set_print(libbpf_print);
+	m->cb = cb;
+	m->userdata = userdata;
+	m->skel = fence_denials__open();
+	if (!m->skel) {
+		r = -errno;
+		goto fail;
+	}
+	m->skel->bss->target_pidns = pidns_ino;
+	m->skel->bss->target_tgid = pidns_ino ? 0 : (__u32)getpid();
+	r = fence_denials__load(m->skel);
+	if (r < 0)
+		goto fail;
+	r = fence_denials__attach(m->skel);
+	if (r < 0)
+		goto fail;
+	m->rb = ring_buffer__new(bpf_map__fd(m->skel->maps.events), on_event, m, NULL);
+	if (!m->rb) {
+		r = -errno;
+		goto fail;
+	}
+	r = uv_poll_init(loop, &m->poll, ring_buffer__epoll_fd(m->rb));
+	if (r < 0)
+		goto fail;
+	m->poll.data = m;
+	uv_poll_start(&m->poll, UV_READABLE, on_readable);
+	*ret = m;
+	return 0;
+fail:
+	ring_buffer__free(m->rb);
+	fence_denials__destroy(m->skel);
+	free(m);
+	return r < 0 ? r : -EINVAL;
+}
+
+/* The monitor is freed once libuv has let go of its poll handle. */
+static void on_closed(uv_handle_t *h)
+{
+	free(h->data);
+}
+
+unsigned long long ebpfmon_stop(struct ebpfmon *m)
+{
+	unsigned long long dropped;
+
+	if (!m)
+		return 0;
+	ring_buffer__consume(m->rb);
+	dropped = m->skel->bss->dropped;
+	ring_buffer__free(m->rb);
+	fence_denials__destroy(m->skel);
+	m->rb = NULL;
+	m->skel = NULL;
+	uv_close((uv_handle_t *)&m->poll, on_closed);
+	return dropped;
+}
+
+void ebpfmon_format(const struct ebpfmon_record *rec, FILE *out)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	char clock[16];
+	const char *name = strerrorname_np(rec->err);
+
+	localtime_r(&now, &tm);
+	strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
+	fprintf(out, "[fence:ebpf] %s \u2717 %s: %s %s%s%s (%s, pid=%d)\n", clock, rec->syscall,
+		name ? name : "?", strerror(rec->err), rec->path[0] ? " " : "", rec->path, rec->comm,
+		rec->pid);
+}
+
+const char *ebpfmon_reason(int r)
+{
+	if (r == -EPERM || r == -EACCES)
+		return "needs root or CAP_BPF";
+	return strerror(-r);
+}
