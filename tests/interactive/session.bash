@@ -102,7 +102,11 @@ detach() {
 	local st
 	tmx send-keys -t "$1" C-] d
 	st=$(wait_exit "$1") || return 1
-	[ "$st" = 0 ] || { echo "detach exited $st" >&2; return 1; }
+	[ "$st" = 0 ] || {
+		echo "detach exited '$st', signal '$(tmx display -p -t "$1" '#{pane_dead_signal}')'" >&2
+		screen_of "$1" >&2
+		return 1
+	}
 }
 
 # frame HEX_TYPE PAYLOAD: one protocol frame on stdout.
