@@ -199,14 +199,21 @@ EOF2
 
 @test "registries: a query that hangs is killed after 5 s" {
 	require_userns
-	fake_tool npm <<'EOF2'
-exec sleep 61.5
+	# A number of the test's own, so other runs' sleeps cannot match.
+	fake_tool npm <<EOF2
+exec sleep 61.$$
 EOF2
 	allow_registries npm
 	run --separate-stderr "$FENCE" config show
 	assert_status 0
 	[[ "$stderr" == *"timed out after 5 s"* ]]
-	! pgrep -u "$(id -u)" -f "sleep 61.5"
+	# The kernel ends the query's PID namespace after its init was killed,
+	# which takes a moment; the sleep must not survive it.
+	wait_until 10 query_gone "sleep 61.$$"
+}
+
+query_gone() {
+	! pgrep -u "$(id -u)" -f "$1" >/dev/null
 }
 
 @test "registries: an invalid host from a tool is ignored with a warning" {
