@@ -212,6 +212,20 @@ static const struct jsonc_value *find_extends(const struct jsonc_value *root)
 /* Fail at the `extends` value of the file `name`; returns -EINVAL. */
 #define extends_fail(ld, name, at, ...) ((*(ld)->error = fields_message((name), (at), __VA_ARGS__)), -EINVAL)
 
+/* The template name nearest to a mistyped one, or NULL. */
+static const char *suggest_template(const char *name)
+{
+	size_t n;
+	const struct template_info *all = config_templates(&n);
+	const char *names[64];
+
+	if (n > ELEMENTSOF(names))
+		n = ELEMENTSOF(names);
+	for (size_t i = 0; i < n; i++)
+		names[i] = all[i].name;
+	return fields_suggest(name, names, n);
+}
+
 /* Resolve the `extends` value `target` of the file `from` into a source. */
 static int resolve_extends(struct loader *ld, const struct source *from, const struct jsonc_value *at,
 			   const char *target, struct source *s)
@@ -244,14 +258,8 @@ static int resolve_extends(struct loader *ld, const struct source *from, const s
 	}
 	t = config_template_find(target);
 	if (!t) {
-		size_t n;
-		const struct template_info *all = config_templates(&n);
-		const char *names[64];
-		const char *near;
+		const char *near = suggest_template(target);
 
-		for (size_t i = 0; i < n && i < ELEMENTSOF(names); i++)
-			names[i] = all[i].name;
-		near = fields_suggest(target, names, n < ELEMENTSOF(names) ? n : ELEMENTSOF(names));
 		if (near)
 			return extends_fail(ld, from->name, at, "unknown template %s in 'extends'; did you mean '%s'?",
 					    shown, near);
@@ -371,6 +379,11 @@ static int find_root(const struct config_request *req, const char *cwd, struct s
 		const struct template_info *t = config_template_find(req->template_name);
 		_cleanup_free_ char *shown = values_quote(req->template_name);
 
+		if (!t && suggest_template(req->template_name)) {
+			*error = xasprintf("unknown template %s; did you mean '%s'?", shown,
+					   suggest_template(req->template_name));
+			return -ENOENT;
+		}
 		if (!t) {
 			*error = xasprintf("unknown template %s; 'fence templates' lists them", shown);
 			return -ENOENT;

@@ -819,7 +819,8 @@ const char *fields_suggest(const char *word, const char *const *names, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		unsigned d = edit_distance(word, names[i]);
 
-		if (d < best_d) {
+		/* Two edits turn any short word into another ("nope" into "code"): ask for half the word intact. */
+		if (d < best_d && 2 * d < strlen(word)) {
 			best = names[i];
 			best_d = d;
 		}

@@ -78,6 +78,7 @@ char *fields_schema_json(void);
 
 /*
  * fields_suggest: the name in `names` nearest to `word` with a
- * case-insensitive edit distance of at most 2, or NULL.
+ * case-insensitive edit distance of at most 2 and less than half the
+ * length of `word`, or NULL.
  */
 const char *fields_suggest(const char *word, const char *const *names, size_t n);

@@ -11,6 +11,12 @@ setup() {
 	BIN="$BATS_TEST_TMPDIR/bin"
 	mkdir -p "$BIN"
 	export PATH="$BIN:$PATH"
+	SERVER=
+}
+
+# Stop the test's loopback server, also when an assertion failed first.
+teardown() {
+	[ -z "$SERVER" ] || kill "$SERVER" 2>/dev/null || true
 }
 
 # Write an executable script named $1 into $BIN with the body on stdin.
@@ -50,8 +56,8 @@ s.listen(8)
 print(s.getsockname()[1], flush=True)
 while True:
     s.accept()[0].close()
-' >"$BATS_TEST_TMPDIR/port" &
-	LISTENER=$!
+' >"$BATS_TEST_TMPDIR/port" 3>&- &
+	SERVER=$!
 	wait_until 5 test -s "$BATS_TEST_TMPDIR/port"
 	port=$(cat "$BATS_TEST_TMPDIR/port")
 	bash -c "exec 3<>/dev/tcp/127.0.0.1/$port"
@@ -66,7 +72,6 @@ fi
 EOF2
 	allow_registries npm
 	run "$FENCE" config show
-	kill "$LISTENER"
 	assert_status 0
 	assert_output_contains '"net-blocked.test"'
 	[ ! -e "$WORK/escaped" ]
@@ -199,21 +204,15 @@ EOF2
 
 @test "registries: a query that hangs is killed after 5 s" {
 	require_userns
-	# A number of the test's own, so other runs' sleeps cannot match.
-	fake_tool npm <<EOF2
-exec sleep 61.$$
+	fake_tool npm <<'EOF2'
+exec sleep 61.5
 EOF2
 	allow_registries npm
 	run --separate-stderr "$FENCE" config show
 	assert_status 0
 	[[ "$stderr" == *"timed out after 5 s"* ]]
-	# The kernel ends the query's PID namespace after its init was killed,
-	# which takes a moment; the sleep must not survive it.
-	wait_until 10 query_gone "sleep 61.$$"
-}
-
-query_gone() {
-	! pgrep -u "$(id -u)" -f "$1" >/dev/null
+	# The sandbox dies with bwrap; its processes may take a moment to be reaped.
+	wait_until 10 bash -c '! pgrep -u "$(id -u)" -f "sleep 61[.]5" >/dev/null'
 }
 
 @test "registries: an invalid host from a tool is ignored with a warning" {
@@ -226,4 +225,30 @@ EOF2
 	assert_status 0
 	[[ "$stderr" == *"npm registry host 'single-label' is not a valid domain pattern"* ]]
 	refute_output_contains 'single-label'
+}
+
+@test "registries: a run lets the discovered registry through the proxy" {
+	require_userns
+	command -v curl >/dev/null || skip "curl is not installed"
+	printf '{}\n' >fence.json
+	"$FENCE" -c 'test -n "$HTTP_PROXY"' || skip "runs do not start the proxies yet"
+	mkdir -p site
+	echo registry-ok >site/index.html
+	python3 -u -m http.server --bind 127.0.0.1 --directory site 0 >"$BATS_TEST_TMPDIR/http.log" 2>&1 3>&- &
+	SERVER=$!
+	wait_until 10 grep -q 'Serving HTTP' "$BATS_TEST_TMPDIR/http.log"
+	port=$(sed -n 's/.*port \([0-9]*\).*/\1/p' "$BATS_TEST_TMPDIR/http.log" | head -1)
+	fake_tool npm <<EOF2
+echo "http://localhost:$port/"
+EOF2
+	# The proxy is asked explicitly: inside, NO_PROXY would send localhost direct.
+	fetch='curl --noproxy "" -x "$HTTP_PROXY" -s -o /dev/null -w "%{http_code}" http://localhost:'$port'/'
+	allow_registries npm
+	run "$FENCE" -c "$fetch"
+	status_with=$status output_with=$output
+	printf '{}\n' >fence.json
+	run "$FENCE" -c "$fetch"
+	[ "$status_with" -eq 0 ]
+	[ "$output_with" = 200 ]
+	[ "$output" = 403 ]
 }

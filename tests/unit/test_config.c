@@ -230,6 +230,11 @@ START_TEST(unknown_template_is_an_error)
 
 	ck_assert_int_lt(config_resolve(&req, &res, &error), 0);
 	ck_assert_str_eq(error, "unknown template 'nope'; 'fence templates' lists them");
+	free(error);
+	error = NULL;
+	req.template_name = "code-stirct";
+	ck_assert_int_lt(config_resolve(&req, &res, &error), 0);
+	ck_assert_str_eq(error, "unknown template 'code-stirct'; did you mean 'code-strict'?");
 }
 END_TEST
 
