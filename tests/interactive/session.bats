@@ -263,7 +263,8 @@ teardown() {
 
 @test "session: a policy error is reported by fence shell" {
 	# script(1) gives fence a terminal without a tmux pane that may vanish.
-	run script -qec "'$FENCE' shell --name '$SNAME' --settings /nonexistent/policy.json" /dev/null
+	# timeout: should fence ever attach here, the test fails instead of hanging.
+	run timeout 60 script -qec "'$FENCE' shell --name '$SNAME' --settings /nonexistent/policy.json" /dev/null
 	assert_status 125
 	assert_output_contains "cannot start session '$SNAME'"
 	assert_output_contains "/nonexistent/policy.json"
