@@ -252,11 +252,25 @@ static enum command_rule_source decide(const struct fence_config *c, const struc
 enum command_rule_source command_check_argv(const struct fence_config *c, char *const *argv,
 					    size_t argc, const char **ret_rule)
 {
-	_cleanup_free_ struct mword *w = xcalloc(argc ? argc : 1, sizeof(*w));
+	_cleanup_free_ struct mword *w = xcalloc(argc + 1, sizeof(*w));
+	enum command_rule_source source;
 
 	for (size_t i = 0; i < argc; i++)
 		w[i].text = argv[i];
-	return decide(c, w, argc, ret_rule);
+	source = decide(c, w, argc, ret_rule);
+	if (source != COMMAND_RULE_NONE || argc == 0 || strncmp(argv[0], "git-", 4) != 0 ||
+	    argv[0][4] == '\0')
+		return source;
+
+	/*
+	 * git runs its subcommands as programs named git-SUBCOMMAND (in
+	 * git --exec-path), and a process may exec one directly: git-push is
+	 * 'git push' to every rule.
+	 */
+	memmove(w + 1, w, argc * sizeof(*w));
+	w[0].text = "git";
+	w[1].text = argv[0] + 4;
+	return decide(c, w, argc + 1, ret_rule);
 }
 
 /*

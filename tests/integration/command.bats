@@ -201,6 +201,21 @@ require_exec_notify() {
 	assert_output_contains 'argv=["git","push"]'
 }
 
+# git-core's git-push used to get past the rule 'git push' in argv mode.
+@test "command argv mode: git's dashed git-push program is refused" {
+	command -v python3 >/dev/null || skip_missing "python3 is not installed"
+	require_exec_notify
+	local push
+	push="$(git --exec-path)/git-push"
+	[ -x "$push" ] || skip "this git has no $push"
+	config '{"command": {"deny": ["git push"], "runtimeExecPolicy": "argv"}}'
+	printf 'import os\ntry:\n    os.execv("%s", ["git-push", "origin", "HEAD"])\nexcept OSError as e:\n    print("refused", e.errno)\n' "$push" >"$WORK/t.py"
+	run "$FENCE" -- python3 t.py
+	assert_status 0
+	assert_output_contains "refused 1"
+	assert_output_contains 'matched="git push"'
+}
+
 @test "command argv mode: default rules apply to every exec" {
 	require_exec_notify
 	config '{"command": {"runtimeExecPolicy": "argv"}}'

@@ -294,6 +294,27 @@ START_TEST(argv_check_without_splitting)
 }
 END_TEST
 
+/* A process used to get past 'git push' by executing git-core's git-push. */
+START_TEST(argv_check_dashed_git_program)
+{
+	struct fence_config c = { .command.use_defaults = TRI_UNSET };
+	char *dashed[] = { "git-push", "origin", "HEAD" };
+	char *dry[] = { "git-push", "--dry-run" };
+	char *status[] = { "git-status" };
+	char *bare[] = { "git-" };
+	const char *rule;
+
+	strv_push(&c.command.deny, "git push");
+	strv_push(&c.command.allow, "git push --dry-run");
+	ck_assert_int_eq(command_check_argv(&c, dashed, 3, &rule), COMMAND_RULE_DENY);
+	ck_assert_str_eq(rule, "git push");
+	ck_assert_int_eq(command_check_argv(&c, dry, 2, &rule), COMMAND_RULE_ALLOW);
+	ck_assert_int_eq(command_check_argv(&c, status, 1, &rule), COMMAND_RULE_NONE);
+	ck_assert_int_eq(command_check_argv(&c, bare, 1, &rule), COMMAND_RULE_NONE);
+	config_free(&c);
+}
+END_TEST
+
 START_TEST(defaults_list_is_complete)
 {
 	size_t n;
@@ -324,6 +345,7 @@ static Suite *cmdrules_suite(void)
 	tcase_add_test(tc, message_is_one_line);
 	tcase_add_test(tc, too_deep_line_is_blocked);
 	tcase_add_test(tc, argv_check_without_splitting);
+	tcase_add_test(tc, argv_check_dashed_git_program);
 	tcase_add_test(tc, defaults_list_is_complete);
 	tcase_add_test(tc, source_names);
 	suite_add_tcase(s, tc);
