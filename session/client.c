@@ -75,6 +75,7 @@ static void on_client_closed(uv_handle_t *h)
 			break;
 		}
 	}
+	violation_session_client_done(c);
 	proto_decoder_done(&c->dec);
 	render_done(&c->render);
 	free(c);
@@ -190,6 +191,7 @@ void client_render(struct client *c)
 	struct render_buf out = {0};
 	char overlay[48];
 	uint8_t hdr[PROTO_HEADER_SIZE];
+	bool full, drew;
 
 	if (c->closing || !c->hello_done || c->role != PROTO_ROLE_TTY || c->behind)
 		return;
@@ -203,8 +205,11 @@ void client_render(struct client *c)
 	if (c->scroll_top < 0)
 		scroll_overlay(c, overlay, sizeof(overlay));
 	render_buf_append(&out, hdr, sizeof(hdr));
-	if (!render_frame(&c->render, c->d->screen, c->scroll_top, c->scroll_top < 0 ? overlay : NULL,
-			  &out)) {
+	full = !c->render.valid; /* violations: a full frame clears the side pane too */
+	drew = render_frame(&c->render, c->d->screen, c->scroll_top,
+			    c->scroll_top < 0 ? overlay : NULL, &out);
+	drew |= violation_session_render(c, full, &out);
+	if (!drew) {
 		render_buf_done(&out);
 		return;
 	}
@@ -246,9 +251,10 @@ static void handle_hello(struct client *c, const struct proto_frame *f)
 		return;
 
 	c->rows = h.rows;
-	c->cols = h.cols;
+	c->term_cols = h.cols;
+	c->cols = violation_session_layout(c, h.rows, h.cols);
 	c->active = ++c->d->activity;
-	render_init(&c->render, h.rows, h.cols);
+	render_init(&c->render, h.rows, c->cols);
 	log_debug("client %u: attached, %dx%d, TERM=%s%s", c->id, h.cols, h.rows, h.term,
 		  h.readonly ? ", read-only" : "");
 	daemon_apply_size(c->d);
@@ -348,8 +354,9 @@ static void handle_resize(struct client *c, const struct proto_frame *f)
 		return client_fail(c, "malformed resize");
 	log_debug("client %u: resized to %dx%d", c->id, cols, rows);
 	c->rows = rows;
-	c->cols = cols;
-	render_resize(&c->render, rows, cols);
+	c->term_cols = cols;
+	c->cols = violation_session_layout(c, rows, cols);
+	render_resize(&c->render, rows, c->cols);
 	if (!c->readonly)
 		c->active = ++c->d->activity;
 	daemon_apply_size(c->d);
@@ -415,6 +422,8 @@ static void handle_command(struct client *c, const struct proto_frame *f)
 {
 	struct proto_command cmd;
 
+	if (violation_session_command(c, f->payload, f->len))
+		return;
 	if (proto_parse_command(f->payload, f->len, &cmd) < 0)
 		return client_fail(c, "malformed command");
 	log_debug("client %u: command %d", c->id, (int)cmd.cmd);

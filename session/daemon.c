@@ -487,6 +487,7 @@ static int daemon_setup(struct daemon *d, char **ret_error)
 	_cleanup_close_ int slave = -1;
 	int r;
 
+	violation_session_start(d);
 	d->screen = screen_new(d->rows, d->cols, &lim);
 	timeline_init(&d->timeline, 0, NULL, NULL);
 	screen_set_reply(d->screen, on_screen_reply, d);
@@ -580,6 +581,7 @@ int daemon_run(const struct session_options *o, int ready_fd)
 	screen_free(d.screen);
 	timeline_done(&d.timeline);
 	free(d.pty_pending);
+	violation_session_stop(&d);
 	free(d.socket_path);
 	free(d.cwd);
 	free(d.name);

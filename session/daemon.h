@@ -22,6 +22,7 @@
 #include "session/screen.h"
 #include "session/session.h"
 #include "session/timeline.h"
+#include "session/violation_session.h"
 
 struct daemon;
 
@@ -34,7 +35,9 @@ struct client {
 	bool closing;
 	enum proto_role role;
 	bool readonly;
-	int rows, cols;
+	int rows, cols; /* cols: the main pane's width, without the violation pane */
+	int term_cols; /* violations: the client terminal's width */
+	struct violation_client vc; /* violations: side pane and follower state */
 	uint64_t active; /* when it last attached, typed or resized (a counter) */
 	struct render render;
 	bool behind; /* output dropped; repaint in full once the queue drains */
@@ -66,6 +69,7 @@ struct daemon {
 	uv_timer_t drain_timer; /* grace period to drain the PTY after the shell ended */
 	uv_signal_t sig_term, sig_int, sig_hup;
 
+	struct violation_session vs; /* violations: bus, pane model, log */
 	struct screen *screen;
 	struct timeline timeline; /* shell hooks: commands and their violations */
 	int rows, cols; /* the PTY size */

@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * session/violation_session.c: the session daemon's violation bus, the
+ * side pane of its clients and the followers of its records.
+ */
+#include "session/violation_session.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "proxy/proxy.h"
+#include "session/daemon.h"
+
+/*
+ * A follower whose unsent EVENT frames pass this many bytes is cut off
+ * instead of growing the daemon's memory; the log still has every record.
+ */
+#define FOLLOWER_QUEUE_MAX (8u << 20)
+
+/* Fold a new record into the pane model and repaint the panes. */
+static void on_record(const struct violation *v, void *userdata)
+{
+	struct daemon *d = userdata;
+
+	if (v->action == VIOLATION_DENIED)
+		d->violations++;
+	pane_model_add(&d->vs.model, v);
+	for (struct client *c = d->clients; c; c = c->next) {
+		if (c->vc.pane_ready && c->vc.pane.shown) {
+			daemon_schedule_render(d);
+			break;
+		}
+	}
+}
+
+void violation_session_start(struct daemon *d)
+{
+	_cleanup_free_ char *path = violation_log_path(d->name);
+	_cleanup_free_ char *error = NULL;
+	struct violation_bus_options o = {.log_path = path};
+
+	d->vs.bus = violation_bus_new(&o, &error);
+	if (error)
+		log_debug("%s, records are kept in memory only", error);
+	violation_bus_subscribe(d->vs.bus, on_record, d);
+	if (!d->vs.ebpf_status)
+		/* TODO: no eBPF monitor is started yet, so file and exec
+		 * denials inside the sandbox are not recorded; the pane says so. */
+		d->vs.ebpf_status = xstrdup(geteuid() == 0 ? "ebpf off: monitor not built in"
+							   : "ebpf off: needs root or CAP_BPF");
+}
+
+void violation_session_stop(struct daemon *d)
+{
+	d->vs.bus = violation_bus_free(d->vs.bus);
+	pane_model_done(&d->vs.model);
+	free(d->vs.ebpf_status);
+	d->vs.ebpf_status = NULL;
+}
+
+const struct violation *violation_session_post(struct daemon *d, const struct violation *v)
+{
+	if (!d->vs.bus)
+		return NULL;
+	return violation_bus_post(d->vs.bus, v);
+}
+
+void violation_session_set_ebpf_status(struct daemon *d, const char *why)
+{
+	free(d->vs.ebpf_status);
+	d->vs.ebpf_status = why ? xstrdup(why) : NULL;
+	for (struct client *c = d->clients; c; c = c->next)
+		if (c->vc.pane_ready)
+			c->vc.pane.status = d->vs.ebpf_status;
+	daemon_schedule_render(d);
+}
+
+void violation_session_proxy_event(struct daemon *d, const struct proxy_event *ev)
+{
+	char target[300];
+
+	if (ev->kind != PROXY_EVENT_BLOCKED)
+		return;
+	if (strchr(ev->host, ':'))
+		snprintf(target, sizeof(target), "[%s]:%d", ev->host, ev->port);
+	else
+		snprintf(target, sizeof(target), "%s:%d", ev->host, ev->port);
+	violation_session_post(d, &(struct violation){
+					  .time_ms = (int64_t)ev->time * 1000,
+					  .source = ev->source == PROXY_SOURCE_HTTP
+							    ? VIOLATION_SOURCE_HTTP
+							    : VIOLATION_SOURCE_SOCKS,
+					  .kind = VIOLATION_NET,
+					  .action = VIOLATION_DENIED,
+					  .target = target,
+					  .detail = ev->reason,
+				  });
+}
+
+/* The pane width from FENCE_PANE_WIDTH in the daemon's environment, or 0. */
+static int env_pane_width(void)
+{
+	const char *s = getenv("FENCE_PANE_WIDTH");
+
+	return s ? atoi(s) : 0;
+}
+
+/* Set up a client's pane the first time it is laid out. */
+static void pane_ready(struct client *c)
+{
+	if (c->vc.pane_ready)
+		return;
+	pane_init(&c->vc.pane, PANE_AUTO, env_pane_width());
+	c->vc.pane.status = c->d->vs.ebpf_status;
+	c->vc.pane_ready = true;
+}
+
+int violation_session_layout(struct client *c, int rows, int cols)
+{
+	pane_ready(c);
+	return pane_layout(&c->vc.pane, rows, cols);
+}
+
+bool violation_session_render(struct client *c, bool full, struct render_buf *out)
+{
+	if (!c->vc.pane_ready)
+		return false;
+	if (full)
+		pane_invalidate(&c->vc.pane);
+	return pane_render(&c->vc.pane, &c->d->vs.model, NULL, out);
+}
+
+/* Send one record to a follower as an EVENT frame. */
+static void follower_send(struct client *c, const struct violation *v)
+{
+	_cleanup_free_ char *json = violation_to_json(v);
+
+	if (uv_stream_get_write_queue_size((uv_stream_t *)&c->pipe) > FOLLOWER_QUEUE_MAX) {
+		client_close(c, "violation follower too slow");
+		return;
+	}
+	client_send(c, PROTO_EVENT, json, strlen(json));
+}
+
+static void on_follower_record(const struct violation *v, void *userdata)
+{
+	follower_send(userdata, v);
+}
+
+/* "violations": send the ring's records after `after`, then follow the bus. */
+static void start_following(struct client *c, uint64_t after)
+{
+	struct violation_bus *b = c->d->vs.bus;
+
+	if (!b) {
+		client_send(c, PROTO_REPLY, "{\"ok\":false}", 12);
+		return;
+	}
+	for (size_t i = 0; i < violation_bus_count(b); i++) {
+		const struct violation *v = violation_bus_get(b, i);
+
+		if (v->seq > after)
+			follower_send(c, v);
+	}
+	client_send(c, PROTO_REPLY, "{\"ok\":true}", 11);
+	if (!c->vc.subscription && !c->closing)
+		c->vc.subscription = violation_bus_subscribe(b, on_follower_record, c);
+}
+
+/* "pane": change the client's pane mode and width, then repaint it in full. */
+static void set_pane(struct client *c, json_object *o)
+{
+	json_object *v;
+	struct pane *p = &c->vc.pane;
+	int width;
+
+	pane_ready(c);
+	if (json_object_object_get_ex(o, "width", &v) && json_object_is_type(v, json_type_int)) {
+		width = json_object_get_int(v);
+		if (width >= PANE_MIN_WIDTH && width <= PANE_MAX_WIDTH)
+			p->width = width;
+	}
+	if (json_object_object_get_ex(o, "mode", &v) && json_object_is_type(v, json_type_string)) {
+		const char *m = json_object_get_string(v);
+
+		if (strcmp(m, "toggle") == 0)
+			p->mode = p->shown ? PANE_OFF : PANE_ON;
+		else if (strcmp(m, "on") == 0)
+			p->mode = PANE_ON;
+		else if (strcmp(m, "off") == 0)
+			p->mode = PANE_OFF;
+		else if (strcmp(m, "auto") == 0)
+			p->mode = PANE_AUTO;
+	}
+	if (c->role != PROTO_ROLE_TTY || c->rows == 0)
+		return;
+	/* The main pane changes width: resize its renderer and the PTY. */
+	c->cols = pane_layout(p, c->rows, c->term_cols);
+	render_resize(&c->render, c->rows, c->cols);
+	daemon_apply_size(c->d);
+	client_render(c);
+}
+
+bool violation_session_command(struct client *c, const uint8_t *payload, size_t len)
+{
+	_cleanup_free_ char *text = xstrndup((const char *)payload, len);
+	json_object *o = json_tokener_parse(text), *v; /* owned */
+	const char *cmd;
+	bool handled = true;
+
+	if (!o || !json_object_is_type(o, json_type_object) ||
+	    !json_object_object_get_ex(o, "cmd", &v) || !json_object_is_type(v, json_type_string)) {
+		json_object_put(o);
+		return false;
+	}
+	cmd = json_object_get_string(v);
+	if (strcmp(cmd, "violations") == 0) {
+		int64_t after = 0;
+
+		if (json_object_object_get_ex(o, "after", &v) && json_object_is_type(v, json_type_int))
+			after = json_object_get_int64(v);
+		start_following(c, after > 0 ? (uint64_t)after : 0);
+	} else if (strcmp(cmd, "pane") == 0) {
+		set_pane(c, o);
+	} else {
+		handled = false;
+	}
+	json_object_put(o);
+	return handled;
+}
+
+void violation_session_client_done(struct client *c)
+{
+	if (c->vc.subscription && c->d->vs.bus)
+		violation_bus_unsubscribe(c->d->vs.bus, c->vc.subscription);
+	c->vc.subscription = 0;
+	if (c->vc.pane_ready)
+		pane_done(&c->vc.pane);
+	c->vc.pane_ready = false;
+}

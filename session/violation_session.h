@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * session/violation_session.h: the session daemon's side of violations:
+ * its bus, the folded model behind every client's side pane, followers of
+ * `fence violations --follow`, and the commands that the attach client's
+ * prompt and pane keys send.
+ *
+ * Everything here runs on the daemon's loop and is reached only through
+ * the control socket, whose peers are checked to be the same user in the
+ * daemon's own mount namespace: nothing inside the sandbox can post a
+ * policy change or answer an ask.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "session/pane.h"
+#include "session/render.h"
+#include "session/violation.h"
+
+struct daemon;
+struct client;
+struct proxy_event;
+
+/* The daemon's violation state (embedded in struct daemon). */
+struct violation_session {
+	struct violation_bus *bus; /* owned */
+	struct pane_model model;
+	char *ebpf_status; /* owned: why the eBPF monitor is off, shown in the pane; NULL when on */
+};
+
+/* A client's violation state (embedded in struct client). */
+struct violation_client {
+	unsigned subscription; /* > 0 while it follows the bus */
+	struct pane pane;
+	bool pane_ready; /* pane_init ran */
+};
+
+/* violation_session_start: make the bus and its log for daemon d. */
+void violation_session_start(struct daemon *d);
+/* violation_session_stop: free the bus; NULL-safe on a daemon that never started it. */
+void violation_session_stop(struct daemon *d);
+
+/* violation_session_post: post a record to d's bus (the entry point of every source). */
+const struct violation *violation_session_post(struct daemon *d, const struct violation *v);
+
+/* violation_session_proxy_event: turn a refused proxy request into a record. */
+void violation_session_proxy_event(struct daemon *d, const struct proxy_event *ev);
+
+/* violation_session_set_ebpf_status: why the eBPF monitor is off (NULL: it runs). */
+void violation_session_set_ebpf_status(struct daemon *d, const char *why);
+
+/*
+ * violation_session_layout: lay out a rows x cols terminal client: returns
+ * the columns left for the main pane (all of them without the pane).
+ */
+int violation_session_layout(struct client *c, int rows, int cols);
+
+/*
+ * violation_session_render: append the client's pane update to out;
+ * `full` repaints all of it (the main renderer cleared the screen).
+ * Returns whether it appended anything.
+ */
+bool violation_session_render(struct client *c, bool full, struct render_buf *out);
+
+/*
+ * violation_session_command: handle the COMMAND frames of this module
+ * ("violations", "pane"); returns false for any other command, which the
+ * caller then handles.
+ */
+bool violation_session_command(struct client *c, const uint8_t *payload, size_t len);
+
+/* violation_session_client_done: drop a closing client's subscription and pane. */
+void violation_session_client_done(struct client *c);
