@@ -24,6 +24,7 @@
 #include "policy/policy.h"
 #include "cli/registries.h"
 #include "proxy/proxy.h"
+#include "session/violation.h"
 
 /*
  * The run.  Every handle below is closed by run_close_handles(); the
@@ -473,6 +474,20 @@ static int run_status(const struct run *run)
 }
 
 /*
+ * Print one violation record as a -m line: to --log-file when given
+ * (opened for this line only, as the run's log is not open yet), else
+ * to stderr.
+ */
+static void run_monitor_line(const struct run_options *o, const struct violation *v)
+{
+	_cleanup_fclose_ FILE *f = o->log_file ? fopen(o->log_file, "ae") : NULL;
+	char line[2048];
+
+	violation_format(v, line, sizeof(line));
+	fprintf(f ? f : stderr, "%s\n", line);
+}
+
+/*
  * Check the command line against command and SSH policy before anything
  * starts: the -c text as it is, or the argv re-quoted as one line.
  * Returns 0, or FENCE_EXIT_CANNOT_EXEC after printing the rule.
@@ -488,6 +503,17 @@ static int run_preflight(const struct fence_config *c, const struct run_options 
 		line = quoted = cmdline_quote_argv(o->argv);
 	command_check(c, line, &v);
 	if (v.blocked) {
+		/* violations: the -m record of a preflight refusal */
+		if (o->monitor || o->debug)
+			run_monitor_line(o, &(struct violation){
+						    .source = VIOLATION_SOURCE_COMMAND,
+						    .kind = VIOLATION_COMMAND,
+						    .target = v.subcommand ? v.subcommand : line,
+						    .detail = v.rule,
+						    .command = v.subcommand && strcmp(v.subcommand, line) != 0
+								       ? line
+								       : NULL,
+					    });
 		msg_error("%s", v.message);
 		status = FENCE_EXIT_CANNOT_EXEC;
 	}

@@ -181,7 +181,7 @@ static const char *action_mark(enum violation_action a)
 
 size_t violation_format(const struct violation *v, char *buf, size_t size)
 {
-	time_t t = (time_t)(v->time_ms / 1000);
+	time_t t = v->time_ms ? (time_t)(v->time_ms / 1000) : time(NULL);
 	char clock[16], pid[48] = "";
 	struct tm tm;
 	int n;

@@ -90,7 +90,7 @@ int violation_parse_json(const char *line, struct violation *ret, char **ret_str
 
 /*
  * violation_format: the one-line human form without newline, as -m and
- * `fence violations` print it:
+ * `fence violations` print it (a zero time is printed as now):
  *   [fence:http] 14:03:07 ✗ net example.com:443 (not in allowedDomains) [curl x]
  * Returns the length written (truncated to size - 1).
  */
