@@ -94,7 +94,7 @@ _fence()
 		;;
 	violations)
 		if [[ $cur == -* ]]; then
-			_fence_add "--follow --json --help"
+			_fence_add "--follow --json --since --help"
 		else
 			_fence_add "$(_fence_names sessions)"
 		fi

@@ -67,6 +67,7 @@ complete -c fence -n '__fish_seen_subcommand_from attach' -l readonly -d 'watch 
 complete -c fence -n '__fish_seen_subcommand_from attach' -s p -l prefix -x -d 'prefix key, such as C-]'
 complete -c fence -n '__fish_seen_subcommand_from violations' -l follow -d 'keep printing new violations'
 complete -c fence -n '__fish_seen_subcommand_from violations' -l json -d 'print JSON Lines'
+complete -c fence -n '__fish_seen_subcommand_from violations' -l since -x -d 'only records since a duration ago, @EPOCH or a date'
 
 set -l sub '__fish_seen_subcommand_from ls'
 complete -c fence -n $sub -l json -d 'print JSON'

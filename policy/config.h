@@ -27,6 +27,13 @@ enum default_action {
 	ACTION_PROXY,
 };
 
+/* network.onBlocked: what the proxies do with a host that no rule covers. */
+enum on_blocked {
+	ON_BLOCKED_UNSET = 0, /* empty string or absent: deny */
+	ON_BLOCKED_DENY,
+	ON_BLOCKED_ASK, /* hold the request and ask in the session's pane */
+};
+
 enum devices_mode {
 	DEVICES_UNSET = 0,
 	DEVICES_AUTO,
@@ -57,6 +64,7 @@ struct fence_network {
 	int socks_proxy_port; /* socksProxyPort, 0 = random */
 	char *upstream_proxy; /* upstreamProxy, owned, NULL = unset */
 	enum default_action default_action; /* defaultAction */
+	enum on_blocked on_blocked; /* onBlocked */
 	struct strv allow_package_registries; /* allowPackageRegistries */
 };
 

@@ -20,6 +20,7 @@
 #define C(member) offsetof(struct fence_config, member)
 
 static const char *const default_actions[] = { "deny", "proxy", NULL };
+static const char *const on_blocked_actions[] = { "deny", "ask", NULL };
 static const char *const devices_modes[] = { "auto", "minimal", "host", NULL };
 static const char *const exec_policies[] = { "path", "argv", NULL };
 
@@ -61,6 +62,9 @@ static const struct config_field fields[] = {
 	{ "network.defaultAction", FIELD_ENUM, C(network.default_action), default_actions,
 	  .description = "What happens to hosts no rule matches: 'deny' (default) or 'proxy' (send them to "
 			 "upstreamProxy)." },
+	{ "network.onBlocked", FIELD_ENUM, C(network.on_blocked), on_blocked_actions,
+	  .description = "What a session does with a request for a host that no rule covers: 'deny' "
+			 "(default) or 'ask' (hold it and ask in the session's pane; one-shot runs deny)." },
 	{ "network.allowPackageRegistries", FIELD_STRINGS, C(network.allow_package_registries),
 	  .check = values_check_registry,
 	  .description = "Tools whose configured package registries are allowed, asked at run time: npm, "

@@ -18,8 +18,12 @@
 #include <sys/ioctl.h>
 #include <termios.h>
 
+#include "pty/prompt.h"
 #include "session/protocol.h"
 #include "util/util.h"
+
+/* violations: the COMMAND that prefix v sends. */
+static const char pane_toggle[] = "{\"cmd\":\"pane\",\"mode\":\"toggle\"}";
 
 /* Terminal state shared with the signal handlers. */
 static struct termios saved_termios;
@@ -184,10 +188,14 @@ static void handle_frame(const struct proto_frame *f, const struct attach_option
 {
 	switch (f->type) {
 	case PROTO_WELCOME:
-	case PROTO_REPLY:
 	case PROTO_EVENT:
 		break;
+	case PROTO_REPLY:
+		prompt_ui_reply(f->payload, f->len); /* violations: the prompt's answer */
+		break;
 	case PROTO_OUTPUT:
+		if (prompt_ui_owns_screen())
+			break; /* violations: the prompt is on screen; a redraw follows */
 		if (write_all(STDOUT_FILENO, f->payload, f->len) < 0) {
 			end->done = true;
 			end->status = 0;
@@ -229,6 +237,8 @@ static int relay_input(int fd, struct keys *k, const struct attach_options *o,
 		end->done = true;
 		return send_frame(fd, PROTO_DETACH, NULL, 0);
 	}
+	if (prompt_ui_owns_screen() && !o->readonly) /* violations: keys go to the prompt */
+		return prompt_ui_input(fd, in, (size_t)n, &end->done);
 	while (off < (size_t)n) {
 		enum keys_action action;
 		size_t out_len;
@@ -243,6 +253,12 @@ static int relay_input(int fd, struct keys *k, const struct attach_options *o,
 			r = send_frame(fd, PROTO_COMMAND, "{\"cmd\":\"scroll\"}", 16);
 		else if (r == 0 && action == KEYS_REDRAW)
 			r = send_frame(fd, PROTO_COMMAND, "{\"cmd\":\"redraw\"}", 16);
+		else if (r == 0 && action == KEYS_PANE) /* violations */
+			r = send_frame(fd, PROTO_COMMAND, pane_toggle, sizeof(pane_toggle) - 1);
+		else if (r == 0 && action == KEYS_PROMPT && !o->readonly) { /* violations */
+			prompt_ui_start(o->name);
+			return prompt_ui_input(fd, in + off, (size_t)n - off, &end->done);
+		}
 		if (r < 0)
 			return r;
 	}
@@ -351,6 +367,12 @@ int attach_run(int fd, const struct attach_options *o)
 	}
 	install_signals();
 	r = send_hello(fd, o->readonly);
+	if (r == 0 && (o->pane || o->pane_width)) { /* violations: the side pane's settings */
+		_cleanup_free_ char *pane = xasprintf("{\"cmd\":\"pane\",\"mode\":\"%s\",\"width\":%d}",
+						      o->pane ? o->pane : "auto", o->pane_width);
+
+		r = send_frame(fd, PROTO_COMMAND, pane, strlen(pane));
+	}
 	if (r == 0)
 		r = term_raw();
 	if (r < 0) {

@@ -67,6 +67,10 @@ static enum keys_action prefix_command(unsigned char b)
 		return KEYS_SCROLL;
 	case 'r':
 		return KEYS_REDRAW;
+	case 'v':
+		return KEYS_PANE;
+	case ':':
+		return KEYS_PROMPT;
 	default:
 		return KEYS_NONE;
 	}

@@ -14,6 +14,8 @@ struct attach_options {
 	const char *name; /* the session, for messages */
 	bool readonly;
 	unsigned char prefix; /* the byte of the prefix key */
+	const char *pane; /* violation pane: "auto", "on" or "off"; NULL: the daemon's default */
+	int pane_width; /* violation pane columns; 0: the daemon's default */
 };
 
 /*
@@ -36,6 +38,8 @@ enum keys_action {
 	KEYS_DETACH, /* prefix d */
 	KEYS_SCROLL, /* prefix [ */
 	KEYS_REDRAW, /* prefix r */
+	KEYS_PANE, /* prefix v: show or hide the violation pane */
+	KEYS_PROMPT, /* prefix ':': the command prompt */
 };
 
 /* The state of the input between reads. */

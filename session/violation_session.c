@@ -52,8 +52,22 @@ void violation_session_start(struct daemon *d)
 							   : "ebpf off: needs root or CAP_BPF");
 }
 
+void violation_session_set_policy(struct daemon *d, const struct fence_config *c,
+				  const struct strv *chain, struct proxy *proxy)
+{
+	if (d->vs.policy_ready)
+		prompt_policy_done(&d->vs.policy);
+	prompt_policy_init(&d->vs.policy, c, chain);
+	d->vs.policy.proxy = proxy;
+	d->vs.policy.name = d->name;
+	d->vs.policy_ready = true;
+}
+
 void violation_session_stop(struct daemon *d)
 {
+	if (d->vs.policy_ready)
+		prompt_policy_done(&d->vs.policy);
+	d->vs.policy_ready = false;
 	d->vs.bus = violation_bus_free(d->vs.bus);
 	pane_model_done(&d->vs.model);
 	free(d->vs.ebpf_status);
@@ -203,6 +217,47 @@ static void set_pane(struct client *c, json_object *o)
 	client_render(c);
 }
 
+/* Reply to a prompt command with {"ok":BOOL,"message":TEXT}. */
+static void reply_message(struct client *c, bool ok, const char *message)
+{
+	json_object *o = json_object_new_object();
+	const char *s;
+
+	json_object_object_add(o, "ok", json_object_new_boolean(ok));
+	json_object_object_add(o, "message", json_object_new_string(message));
+	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	client_send(c, PROTO_REPLY, s, strlen(s));
+	json_object_put(o);
+}
+
+/*
+ * "prompt": run one line of the command prompt.  Read-only clients may
+ * look (policy) but not change anything.
+ */
+static void run_prompt(struct client *c, json_object *o)
+{
+	struct daemon *d = c->d;
+	_cleanup_free_ char *message = NULL;
+	struct violation record;
+	json_object *v;
+	bool changed;
+	const char *line;
+	int r;
+
+	if (!json_object_object_get_ex(o, "line", &v) || !json_object_is_type(v, json_type_string))
+		return reply_message(c, false, "malformed prompt command");
+	line = json_object_get_string(v);
+	if (!d->vs.policy_ready)
+		return reply_message(c, false, "this session has no network policy to change");
+	if (c->readonly && strncmp(line + strspn(line, " "), "policy", 6) != 0)
+		return reply_message(c, false, "a read-only client cannot change the policy");
+	r = prompt_run(&d->vs.policy, line, &record, &changed, &message);
+	log_debug("client %u: prompt '%s': %s", c->id, line, message);
+	if (changed)
+		violation_session_post(d, &record);
+	reply_message(c, r == 0, message);
+}
+
 bool violation_session_command(struct client *c, const uint8_t *payload, size_t len)
 {
 	_cleanup_free_ char *text = xstrndup((const char *)payload, len);
@@ -224,6 +279,8 @@ bool violation_session_command(struct client *c, const uint8_t *payload, size_t 
 		start_following(c, after > 0 ? (uint64_t)after : 0);
 	} else if (strcmp(cmd, "pane") == 0) {
 		set_pane(c, o);
+	} else if (strcmp(cmd, "prompt") == 0) {
+		run_prompt(c, o);
 	} else {
 		handled = false;
 	}

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "session/pane.h"
+#include "session/prompt.h"
 #include "session/render.h"
 #include "session/violation.h"
 
@@ -29,6 +30,8 @@ struct violation_session {
 	struct violation_bus *bus; /* owned */
 	struct pane_model model;
 	char *ebpf_status; /* owned: why the eBPF monitor is off, shown in the pane; NULL when on */
+	struct prompt_policy policy; /* the prompt's view of the network policy */
+	bool policy_ready; /* violation_session_set_policy ran */
 };
 
 /* A client's violation state (embedded in struct client). */
@@ -48,6 +51,14 @@ const struct violation *violation_session_post(struct daemon *d, const struct vi
 
 /* violation_session_proxy_event: turn a refused proxy request into a record. */
 void violation_session_proxy_event(struct daemon *d, const struct proxy_event *ev);
+
+/*
+ * violation_session_set_policy: give the prompt the session's config (its
+ * network lists are copied; chain as in struct config_result) and its
+ * running proxies (borrowed until violation_session_stop).
+ */
+void violation_session_set_policy(struct daemon *d, const struct fence_config *c,
+				  const struct strv *chain, struct proxy *proxy);
 
 /* violation_session_set_ebpf_status: why the eBPF monitor is off (NULL: it runs). */
 void violation_session_set_ebpf_status(struct daemon *d, const char *why);

@@ -1,0 +1,121 @@
+#!/usr/bin/env bats
+# The violation side pane, the command prompt and `fence violations`
+# against a live session, driven through tmux.
+
+load ../helpers/lib
+load session
+
+setup() {
+	session_setup
+}
+
+teardown() {
+	session_teardown
+}
+
+# pane_text TARGET: the columns right of the separator, one line per row.
+pane_text() {
+	screen_of "$1" | sed -n 's/.*│//p'
+}
+
+pane_matches() {
+	pane_text "$1" | grep -qE -- "$2"
+}
+
+# start_wide TARGET COLS ROWS: start_shell for a terminal with the pane,
+# whose lines end in the pane's columns.
+start_wide() {
+	client_start "$1" "$2" "$3" "$FENCE" shell --name "$SNAME"
+	type_line "$1" 'echo ready-$((40+2))'
+	wait_screen "$1" '^ready-42 '
+}
+
+wait_pane() {
+	if ! wait_until "${3:-15}" pane_matches "$1" "$2"; then
+		echo "timed out waiting for /$2/ in the pane of $1; the screen is:" >&2
+		screen_of "$1" >&2
+		return 1
+	fi
+}
+
+@test "violations pane: shown beside the shell on a wide terminal" {
+	start_wide c1 160 30
+	wait_pane c1 'violations \(0\)'
+	type_line c1 'echo cols=$(tput cols)'
+	wait_screen c1 "^cols=$((160 - 40 - 1)) "
+	if [ "$(id -u)" -ne 0 ]; then
+		wait_pane c1 'ebpf off: needs root or CAP_BPF'
+	else
+		wait_pane c1 'ebpf off'
+	fi
+}
+
+@test "violations pane: hidden on a narrow terminal" {
+	start_shell c1 80 24
+	type_line c1 'echo cols=$(tput cols)'
+	wait_screen c1 '^cols=80 *$'
+	! screen_of c1 | grep -q 'violations ('
+}
+
+@test "violations pane: prefix v hides and shows it, resizing the shell" {
+	start_wide c1 160 30
+	wait_pane c1 'violations \(0\)'
+	tmx send-keys -t c1 C-] v
+	wait_until 10 bash -c "! tmux -L '$TMUX_NAME' capture-pane -p -t c1 | grep -q 'violations ('"
+	type_line c1 'echo cols=$(tput cols)'
+	wait_screen c1 '^cols=160 *$'
+	tmx send-keys -t c1 C-] v
+	wait_pane c1 'violations \(0\)'
+	type_line c1 'clear; echo cols=$(tput cols)'
+	wait_screen c1 '^cols=119 '
+}
+
+@test "violations prompt: opens on the bottom row and Ctrl-C closes it" {
+	start_shell c1 80 24
+	tmx send-keys -t c1 C-] :
+	wait_until 10 bash -c "tmux -L '$TMUX_NAME' capture-pane -p -t c1 | tail -n 1 | grep -q '^:'"
+	tmx send-keys -t c1 -l 'pol'
+	tmx send-keys -t c1 Tab
+	wait_until 10 bash -c "tmux -L '$TMUX_NAME' capture-pane -p -t c1 | tail -n 1 | grep -q '^:policy'"
+	tmx send-keys -t c1 C-c
+	type_line c1 'echo back-$((1+1))'
+	wait_screen c1 '^back-2$'
+	! screen_of c1 | tail -n 1 | grep -q '^:'
+}
+
+@test "violations prompt: an unknown command is reported, a key dismisses it" {
+	start_shell c1 80 24
+	tmx send-keys -t c1 C-] :
+	wait_until 10 bash -c "tmux -L '$TMUX_NAME' capture-pane -p -t c1 | tail -n 1 | grep -q '^:'"
+	type_line c1 'frobnicate now'
+	wait_screen c1 "unknown command 'frobnicate'|no network policy"
+	tmx send-keys -t c1 q
+	type_line c1 'echo after-$((2+2))'
+	wait_screen c1 '^after-4$'
+}
+
+@test "violations prompt: history is kept under XDG_STATE_HOME" {
+	start_shell c1 80 24
+	tmx send-keys -t c1 C-] :
+	wait_until 10 bash -c "tmux -L '$TMUX_NAME' capture-pane -p -t c1 | tail -n 1 | grep -q '^:'"
+	type_line c1 'policy'
+	wait_until 10 grep -qx policy "$XDG_STATE_HOME/fence/prompt_history"
+}
+
+@test "violations prompt: detach from the prompt detaches the client" {
+	start_shell c1 80 24
+	tmx send-keys -t c1 C-] :
+	wait_until 10 bash -c "tmux -L '$TMUX_NAME' capture-pane -p -t c1 | tail -n 1 | grep -q '^:'"
+	type_line c1 'detach'
+	st=$(wait_exit c1)
+	[ "$st" = 0 ]
+	[ -S "$SOCK" ]
+}
+
+@test "violations: --follow ends when the session ends" {
+	start_shell c1 80 24
+	client_start f1 80 24 "$FENCE" violations --follow "$SNAME"
+	type_line c1 'exit 0'
+	st=$(wait_exit f1)
+	[ "$st" = 0 ]
+}
