@@ -9,6 +9,7 @@
 #include <sys/ioctl.h>
 
 #include "cli/cli.h"
+#include "cli/tmuxpane.h"
 #include "pty/pty.h"
 #include "session/session.h"
 #include "util/util.h"
@@ -31,6 +32,10 @@ static const char usage[] =
 	"                           $SHELL when it is one of them, else bash)\n"
 	"      --no-hooks           start the plain shell: no prompt marker, no\n"
 	"                           command check, no command timeline\n"
+	"      --pane MODE          violation side pane: auto (default: shown on\n"
+	"                           terminals of 120 columns or more), on, off, or\n"
+	"                           tmux (a tmux split running 'fence violations')\n"
+	"      --pane-width COLUMNS width of the side pane (default 40)\n"
 	"\n"
 	"Detach with the prefix key then d; fence attach reattaches.  Defaults for\n"
 	"--prefix, --scrollback and --window-size can be set in\n"
@@ -41,6 +46,8 @@ struct shell_args {
 	struct session_options session;
 	const char *name;
 	unsigned char prefix;
+	const char *pane; /* violations: --pane */
+	int pane_width; /* violations: --pane-width */
 };
 
 /* Parse one option; returns 0, 1 for --help, or -EINVAL after a message. */
@@ -93,6 +100,20 @@ static int parse_option(int c, struct shell_args *a)
 	case 'H':
 		a->session.no_hooks = true;
 		return 0;
+	case 'P': /* violations */
+		if (strcmp(optarg, "auto") == 0 || strcmp(optarg, "on") == 0 ||
+		    strcmp(optarg, "off") == 0 || strcmp(optarg, "tmux") == 0) {
+			a->pane = optarg;
+			return 0;
+		}
+		msg_error("invalid --pane '%s': expected auto, on, off or tmux", optarg);
+		return -EINVAL;
+	case 'w': /* violations */
+		a->pane_width = (int)strtol(optarg, &end, 10);
+		if (*end == '\0' && a->pane_width >= 16 && a->pane_width <= 200)
+			return 0;
+		msg_error("invalid --pane-width '%s': expected 16 to 200 columns", optarg);
+		return -EINVAL;
 	case 'h':
 		fputs(usage, stdout);
 		return 1;
@@ -112,6 +133,8 @@ static int parse_args(int argc, char **argv, struct shell_args *a)
 		{"window-size", required_argument, NULL, 'W'},
 		{"shell", required_argument, NULL, 'S'},
 		{"no-hooks", no_argument, NULL, 'H'},
+		{"pane", required_argument, NULL, 'P'},
+		{"pane-width", required_argument, NULL, 'w'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -181,6 +204,9 @@ static int shell_exec(int argc, char **argv)
 		return FENCE_EXIT_FAILURE;
 	}
 
+	if (a.pane && strcmp(a.pane, "tmux") == 0 && !tmuxpane_available()) /* violations */
+		return FENCE_EXIT_FAILURE;
+
 	/* Check before starting anything, because a session without an
 	 * attached terminal would only linger. */
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -205,6 +231,8 @@ static int shell_exec(int argc, char **argv)
 		if (r != 0)
 			return r;
 	}
+	if (a.pane || a.pane_width) /* violations: pane options and tmux pane mode */
+		return tmuxpane_attach(a.name, a.prefix, a.pane, a.pane_width);
 	return cli_attach_session(a.name, false, a.prefix);
 }
 

@@ -52,7 +52,8 @@ _fence_option_value()
 		fi
 		;;
 	--window-size) _fence_add "latest smallest" ;;
-	--name | -p | --port | -c | --command | --prefix | --scrollback) ;;
+	--pane) _fence_add "auto on off tmux" ;;
+	--name | -p | --port | -c | --command | --prefix | --scrollback | --pane-width) ;;
 	*) return 1 ;;
 	esac
 	return 0
@@ -76,7 +77,7 @@ _fence()
 	case $_fence_sub in
 	shell)
 		_fence_add "--name --template --settings --shell --no-hooks --prefix --scrollback
-			--window-size --help"
+			--window-size --pane --pane-width --help"
 		;;
 	attach)
 		if [[ $cur == -* ]]; then

@@ -57,6 +57,8 @@ complete -c fence -n $sub -l no-hooks -d "start the shell without fence's hooks"
 complete -c fence -n $sub -s p -l prefix -x -d 'prefix key, such as C-]'
 complete -c fence -n $sub -l scrollback -x -d 'scrollback lines kept'
 complete -c fence -n $sub -l window-size -x -a 'latest smallest' -d 'which client sets the size'
+complete -c fence -n $sub -l pane -x -a 'auto on off tmux' -d 'violation side pane'
+complete -c fence -n $sub -l pane-width -x -d 'side pane columns'
 complete -c fence -n $sub -s h -l help -d 'print help'
 
 # fence attach, kill and violations take a live session's name.

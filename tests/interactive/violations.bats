@@ -119,3 +119,33 @@ wait_pane() {
 	st=$(wait_exit f1)
 	[ "$st" = 0 ]
 }
+
+pane_count() {
+	tmx list-panes -t c1 | wc -l
+}
+
+@test "violations tmux mode: --pane tmux opens a split and closes it at the end" {
+	client_start c1 120 30 "$FENCE" shell --name "$SNAME" --pane tmux
+	type_line c1 'echo ready-$((40+2))'
+	wait_until 15 test "$(pane_count)" -eq 2
+	# The shell gets its whole tmux pane: no pane drawn by the daemon.
+	! screen_of c1 | grep -q 'violations ('
+	tmx list-panes -t c1 -F '#{pane_start_command}' | grep -q 'violations --follow'
+	type_line c1 'exit 0'
+	wait_until 15 test "$(pane_count)" -eq 1
+}
+
+@test "violations tmux mode: refused outside tmux" {
+	run "$FENCE" shell --name "$SNAME" --pane tmux </dev/null
+	assert_status 125
+	assert_output_contains "needs a shell inside tmux"
+}
+
+@test "violations: bad --pane values are reported" {
+	run "$FENCE" shell --pane sideways
+	assert_status 125
+	assert_output_contains "invalid --pane 'sideways'"
+	run "$FENCE" shell --pane-width 3
+	assert_status 125
+	assert_output_contains "invalid --pane-width '3'"
+}
