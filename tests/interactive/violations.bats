@@ -120,19 +120,27 @@ wait_pane() {
 	[ "$st" = 0 ]
 }
 
-pane_count() {
-	tmx list-panes -t c1 | wc -l
+pane_count_is() {
+	[ "$(tmx list-panes -t c1 | wc -l)" -eq "$1" ]
 }
 
 @test "violations tmux mode: --pane tmux opens a split and closes it at the end" {
 	client_start c1 120 30 "$FENCE" shell --name "$SNAME" --pane tmux
 	type_line c1 'echo ready-$((40+2))'
-	wait_until 15 test "$(pane_count)" -eq 2
+	if ! wait_until 15 pane_count_is 2; then
+		tmx list-panes -a >&2
+		screen_of c1 >&2
+		return 1
+	fi
 	# The shell gets its whole tmux pane: no pane drawn by the daemon.
 	! screen_of c1 | grep -q 'violations ('
 	tmx list-panes -t c1 -F '#{pane_start_command}' | grep -q 'violations --follow'
 	type_line c1 'exit 0'
-	wait_until 15 test "$(pane_count)" -eq 1
+	if ! wait_until 15 pane_count_is 1; then
+		tmx list-panes -a -F '#{pane_id} #{pane_dead} #{pane_start_command}' >&2
+		screen_of c1 >&2
+		return 1
+	fi
 }
 
 @test "violations tmux mode: refused outside tmux" {
