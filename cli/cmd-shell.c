@@ -36,6 +36,8 @@ static const char usage[] =
 	"                           terminals of 120 columns or more), on, off, or\n"
 	"                           tmux (a tmux split running 'fence violations')\n"
 	"      --pane-width COLUMNS width of the side pane (default 40)\n"
+	"      --ask                for a new session: hold requests for hosts no rule\n"
+	"                           covers and ask in the side pane (network.onBlocked)\n"
 	"\n"
 	"Detach with the prefix key then d; fence attach reattaches.  Defaults for\n"
 	"--prefix, --scrollback and --window-size can be set in\n"
@@ -108,6 +110,9 @@ static int parse_option(int c, struct shell_args *a)
 		}
 		msg_error("invalid --pane '%s': expected auto, on, off or tmux", optarg);
 		return -EINVAL;
+	case 'K': /* violations */
+		a->session.ask = true;
+		return 0;
 	case 'w': /* violations */
 		a->pane_width = (int)strtol(optarg, &end, 10);
 		if (*end == '\0' && a->pane_width >= 16 && a->pane_width <= 200)
@@ -135,6 +140,7 @@ static int parse_args(int argc, char **argv, struct shell_args *a)
 		{"no-hooks", no_argument, NULL, 'H'},
 		{"pane", required_argument, NULL, 'P'},
 		{"pane-width", required_argument, NULL, 'w'},
+		{"ask", no_argument, NULL, 'K'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};

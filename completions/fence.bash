@@ -77,7 +77,7 @@ _fence()
 	case $_fence_sub in
 	shell)
 		_fence_add "--name --template --settings --shell --no-hooks --prefix --scrollback
-			--window-size --pane --pane-width --help"
+			--window-size --pane --pane-width --ask --help"
 		;;
 	attach)
 		if [[ $cur == -* ]]; then

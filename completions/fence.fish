@@ -59,6 +59,7 @@ complete -c fence -n $sub -l scrollback -x -d 'scrollback lines kept'
 complete -c fence -n $sub -l window-size -x -a 'latest smallest' -d 'which client sets the size'
 complete -c fence -n $sub -l pane -x -a 'auto on off tmux' -d 'violation side pane'
 complete -c fence -n $sub -l pane-width -x -d 'side pane columns'
+complete -c fence -n $sub -l ask -d 'ask in the side pane for hosts no rule covers'
 complete -c fence -n $sub -s h -l help -d 'print help'
 
 # fence attach, kill and violations take a live session's name.

@@ -82,6 +82,7 @@ void conn_close(struct conn *c)
 	if (c->closing)
 		return;
 	c->closing = true;
+	proxy_ask_detach(c); /* violations: a held request's ask outlives it */
 	end_close(&c->client);
 	end_close(c->server);
 	if (c->gai)

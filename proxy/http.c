@@ -355,6 +355,17 @@ static void on_connected(struct conn *c, int status)
 		send_request(h);
 }
 
+static void process(struct http_conn *h);
+
+/* violations: the user answered a held request; handle it again. */
+static void http_resume(struct conn *c)
+{
+	struct http_conn *h = c->data;
+
+	h->state = HS_HEAD;
+	process(h);
+}
+
 /* Check the filter; returns true when the request may go on. */
 static bool filter_allows(struct http_conn *h)
 {
@@ -367,6 +378,18 @@ static bool filter_allows(struct http_conn *h)
 	if (v == DOMAIN_NOT_ALLOWED && h->c->proxy->has_upstream) {
 		h->via_upstream = true;
 		return true;
+	}
+	/* violations: network.onBlocked "ask" holds the request in HS_DIALING. */
+	if (v == DOMAIN_NOT_ALLOWED) {
+		switch (proxy_ask_hold(h->c, PROXY_SOURCE_HTTP, &h->host, h->port, http_resume)) {
+		case PROXY_ASK_ALLOW:
+			return true;
+		case PROXY_ASK_HELD:
+			h->state = HS_DIALING;
+			return false;
+		default:
+			break;
+		}
 	}
 	reply_blocked(h, v, rule);
 	return false;

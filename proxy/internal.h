@@ -69,6 +69,8 @@ struct conn {
 	bool tunnel;
 	bool closing;
 	bool dial_dead; /* the dial timed out; late DNS answers are dropped */
+	struct proxy_ask *ask; /* the held request's ask, or NULL (ask.c) */
+	int ask_answer; /* PROXY_ASK_ALLOW or PROXY_ASK_DENY once answered, else 0 */
 	int refs; /* open handles and requests in flight */
 	struct conn **list; /* the owner's list head */
 	struct conn *prev, *next; /* in the owner's list */
@@ -103,7 +105,28 @@ struct proxy {
 	struct conn *conns;
 	int refs;
 	bool closing;
+	proxy_ask_fn ask_fn; /* NULL: requests no rule covers are refused */
+	void *ask_userdata;
 };
+
+/* What proxy_ask_hold decided. */
+enum proxy_ask_result {
+	PROXY_ASK_NONE, /* asking is off: refuse as usual */
+	PROXY_ASK_HELD, /* held: stop reading; resume(c) runs after the answer */
+	PROXY_ASK_ALLOW, /* answered allow: go on */
+	PROXY_ASK_DENY, /* answered deny: refuse */
+};
+
+/*
+ * proxy_ask_hold: for a request no rule covers, hold it and ask, or take
+ * the answer that has come in for it.  `resume` re-runs the request.
+ */
+enum proxy_ask_result proxy_ask_hold(struct conn *c, enum proxy_source source,
+				     const struct domain_host *host, int port,
+				     void (*resume)(struct conn *c));
+
+/* proxy_ask_detach: the connection is closing: its ask is answered into the void. */
+void proxy_ask_detach(struct conn *c);
 
 /*
  * conn_new: a connection for an accepted client.  The caller has

@@ -100,6 +100,29 @@ int proxy_socks_port(const struct proxy *p);
 int proxy_set_domains(struct proxy *p, const struct strv *allowed, const struct strv *denied,
 		      char **ret_error);
 
+/* ---- asking the user (network.onBlocked "ask") ---- */
+
+/* One request held until proxy_ask_answer() releases it. */
+struct proxy_ask;
+
+/*
+ * Called for a request that no rule covers when asking is on.  `host` and
+ * `port` are valid during the call only.  The callee must answer every
+ * ask exactly once with proxy_ask_answer(), at once or later on the loop.
+ */
+typedef void (*proxy_ask_fn)(struct proxy_ask *ask, enum proxy_source source, const char *host,
+			     int port, void *userdata);
+
+/* proxy_set_ask: hold requests no rule covers and call fn; NULL turns asking off. */
+void proxy_set_ask(struct proxy *p, proxy_ask_fn fn, void *userdata);
+
+/*
+ * proxy_ask_answer: release a held request: `allow` lets this one request
+ * through (the filter is not changed), else it is refused as blocked.
+ * Frees ask.  A client that went away in the meantime is simply gone.
+ */
+void proxy_ask_answer(struct proxy_ask *ask, bool allow);
+
 /* ---- relays ---- */
 
 struct relay;

@@ -203,6 +203,8 @@ static void invalid(struct socks_conn *s, const char *why, uint8_t code)
 	reply(s, code, NULL);
 }
 
+static void socks_resume(struct conn *c);
+
 static void handle_request(struct socks_conn *s, const struct socks5_request *req)
 {
 	const char *rule = NULL;
@@ -224,6 +226,17 @@ static void handle_request(struct socks_conn *s, const struct socks5_request *re
 		return;
 	}
 	v = proxy_check(s->c->proxy, PROXY_SOURCE_SOCKS, &s->host, s->port, &rule);
+	if (v == DOMAIN_NOT_ALLOWED) { /* violations: network.onBlocked "ask" */
+		enum proxy_ask_result a = proxy_ask_hold(s->c, PROXY_SOURCE_SOCKS, &s->host, s->port,
+							 socks_resume);
+
+		if (a == PROXY_ASK_HELD) {
+			s->state = SS_DIALING;
+			return;
+		}
+		if (a == PROXY_ASK_ALLOW)
+			v = DOMAIN_ALLOWED;
+	}
 	if (v != DOMAIN_ALLOWED) {
 		emit(s, PROXY_EVENT_BLOCKED, v, rule, proxy_reason(v, rule, reason, sizeof(reason)),
 		     SOCKS5_REPLY_NOT_ALLOWED);
@@ -231,6 +244,25 @@ static void handle_request(struct socks_conn *s, const struct socks5_request *re
 		return;
 	}
 	s->state = SS_DIALING;
+	conn_read_stop(&s->c->client);
+	proxy_dial(s->c->proxy, s->c, &s->host, s->port);
+}
+
+/* violations: the user answered a held request: dial, or refuse it. */
+static void socks_resume(struct conn *c)
+{
+	struct socks_conn *s = c->data;
+	bool allow = c->ask_answer == PROXY_ASK_ALLOW;
+	char reason[320];
+
+	c->ask_answer = 0;
+	if (!allow) {
+		emit(s, PROXY_EVENT_BLOCKED, DOMAIN_NOT_ALLOWED, NULL,
+		     proxy_reason(DOMAIN_NOT_ALLOWED, NULL, reason, sizeof(reason)),
+		     SOCKS5_REPLY_NOT_ALLOWED);
+		reply(s, SOCKS5_REPLY_NOT_ALLOWED, NULL);
+		return;
+	}
 	conn_read_stop(&s->c->client);
 	proxy_dial(s->c->proxy, s->c, &s->host, s->port);
 }

@@ -222,6 +222,16 @@ static void handle_frame(const struct proto_frame *f, const struct attach_option
 	}
 }
 
+/* violations: answer the session's oldest held request. */
+static int send_ask_answer(int fd, enum keys_action action)
+{
+	static const char *const decisions[] = {"once", "session", "always", "deny"};
+	_cleanup_free_ char *cmd = xasprintf("{\"cmd\":\"ask\",\"decision\":\"%s\"}",
+					     decisions[action - KEYS_ASK_ONCE]);
+
+	return send_frame(fd, PROTO_COMMAND, cmd, strlen(cmd));
+}
+
 /* Relay keyboard input; returns < 0 when the connection failed. */
 static int relay_input(int fd, struct keys *k, const struct attach_options *o,
 		       struct attach_end *end)
@@ -237,8 +247,12 @@ static int relay_input(int fd, struct keys *k, const struct attach_options *o,
 		end->done = true;
 		return send_frame(fd, PROTO_DETACH, NULL, 0);
 	}
-	if (prompt_ui_owns_screen() && !o->readonly) /* violations: keys go to the prompt */
-		return prompt_ui_input(fd, in, (size_t)n, &end->done);
+	if (prompt_ui_owns_screen() && !o->readonly) { /* violations: keys go to the prompt */
+		int r = prompt_ui_input(fd, in, (size_t)n, &off, &end->done);
+
+		if (r < 0 || end->done)
+			return r;
+	}
 	while (off < (size_t)n) {
 		enum keys_action action;
 		size_t out_len;
@@ -255,9 +269,13 @@ static int relay_input(int fd, struct keys *k, const struct attach_options *o,
 			r = send_frame(fd, PROTO_COMMAND, "{\"cmd\":\"redraw\"}", 16);
 		else if (r == 0 && action == KEYS_PANE) /* violations */
 			r = send_frame(fd, PROTO_COMMAND, pane_toggle, sizeof(pane_toggle) - 1);
+		else if (r == 0 && action >= KEYS_ASK_ONCE && action <= KEYS_ASK_DENY)
+			r = send_ask_answer(fd, action); /* violations */
 		else if (r == 0 && action == KEYS_PROMPT && !o->readonly) { /* violations */
+			size_t used;
+
 			prompt_ui_start(o->name);
-			return prompt_ui_input(fd, in + off, (size_t)n - off, &end->done);
+			return prompt_ui_input(fd, in + off, (size_t)n - off, &used, &end->done);
 		}
 		if (r < 0)
 			return r;

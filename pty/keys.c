@@ -71,6 +71,14 @@ static enum keys_action prefix_command(unsigned char b)
 		return KEYS_PANE;
 	case ':':
 		return KEYS_PROMPT;
+	case 'y':
+		return KEYS_ASK_ONCE;
+	case 's':
+		return KEYS_ASK_SESSION;
+	case 'A':
+		return KEYS_ASK_ALWAYS;
+	case 'n':
+		return KEYS_ASK_DENY;
 	default:
 		return KEYS_NONE;
 	}

@@ -409,10 +409,12 @@ static int ui_run_line(int fd, const char *line, bool *ret_detach)
 	return r;
 }
 
-int prompt_ui_input(int fd, const unsigned char *in, size_t n, bool *ret_detach)
+int prompt_ui_input(int fd, const unsigned char *in, size_t n, size_t *ret_used,
+		    bool *ret_detach)
 {
 	_cleanup_free_ char *line = NULL;
 
+	*ret_used = n;
 	switch (ui) {
 	case UI_EDITING:
 		switch (prompt_feed(in, n, &line)) {
@@ -424,7 +426,8 @@ int prompt_ui_input(int fd, const unsigned char *in, size_t n, bool *ret_detach)
 			return 0;
 		}
 	case UI_MESSAGE:
-		/* Any key dismisses the answer; the key itself is not typed. */
+		/* Any key dismisses the answer; that key itself is not typed. */
+		*ret_used = n > 0 ? 1 : 0;
 		return ui_close(fd);
 	default:
 		return 0; /* keys while waiting for the answer are dropped */

@@ -60,10 +60,13 @@ bool prompt_ui_owns_screen(void);
 
 /*
  * prompt_ui_input: handle keys while prompt_ui_owns_screen(); sends
- * frames to the daemon on fd.  Returns 0, or a negative errno when the
- * connection failed.  *ret_detach is set when the user typed "detach".
+ * frames to the daemon on fd.  *ret_used is how many bytes it took: the
+ * key that dismisses an answer is taken, the bytes after it are left for
+ * the shell.  Returns 0, or a negative errno when the connection failed.
+ * *ret_detach is set when the user typed "detach".
  */
-int prompt_ui_input(int fd, const unsigned char *in, size_t n, bool *ret_detach);
+int prompt_ui_input(int fd, const unsigned char *in, size_t n, size_t *ret_used,
+		    bool *ret_detach);
 
 /* prompt_ui_reply: show the daemon's answer to a prompt command (a REPLY payload). */
 void prompt_ui_reply(const void *payload, size_t len);

@@ -40,6 +40,10 @@ enum keys_action {
 	KEYS_REDRAW, /* prefix r */
 	KEYS_PANE, /* prefix v: show or hide the violation pane */
 	KEYS_PROMPT, /* prefix ':': the command prompt */
+	KEYS_ASK_ONCE, /* prefix y: allow the held request once */
+	KEYS_ASK_SESSION, /* prefix s: allow its host for the session */
+	KEYS_ASK_ALWAYS, /* prefix A: allow its host always (the user's config file) */
+	KEYS_ASK_DENY, /* prefix n: deny it */
 };
 
 /* The state of the input between reads. */

@@ -207,7 +207,7 @@ void client_render(struct client *c)
 	render_buf_append(&out, hdr, sizeof(hdr));
 	full = !c->render.valid; /* violations: a full frame clears the side pane too */
 	drew = render_frame(&c->render, c->d->screen, c->scroll_top,
-			    c->scroll_top < 0 ? overlay : NULL, &out);
+			    c->scroll_top < 0 ? overlay : violation_session_overlay(c), &out);
 	drew |= violation_session_render(c, full, &out);
 	if (!drew) {
 		render_buf_done(&out);

@@ -290,6 +290,7 @@ static void daemon_shutdown(struct daemon *d)
 		close(d->master_fd);
 		d->master_fd = -1;
 	}
+	violation_session_shutdown(d); /* violations: deny held requests, close the ask timer */
 	uv_close((uv_handle_t *)&d->render_timer, on_handle_closed);
 	uv_close((uv_handle_t *)&d->drain_timer, on_handle_closed);
 	uv_close((uv_handle_t *)&d->sig_term, on_handle_closed);
@@ -422,12 +423,14 @@ static void on_proxy_event(const struct proxy_event *ev, void *userdata)
 	log_debug("%s", line);
 	if (ev->kind == PROXY_EVENT_BLOCKED) {
 		_cleanup_free_ char *target = xasprintf("%s:%d", ev->host, ev->port);
+		const struct timeline_violation *tv;
 
 		d->violations++;
 		/* Shell hooks: put the block on the command line running now. */
 		pty_catch_up(d);
-		timeline_add_violation(&d->timeline, now_ms(), "net", target,
-				       ev->rule ? ev->rule : ev->reason);
+		tv = timeline_add_violation(&d->timeline, now_ms(), "net", target,
+					    ev->rule ? ev->rule : ev->reason);
+		violation_session_proxy_event(d, ev, tv->command); /* violations: the record */
 	}
 }
 
@@ -446,6 +449,8 @@ static int spawn_shell(struct daemon *d, int slave, char **ret_error)
 				   ret_error);
 	if (r < 0)
 		return r;
+	/* violations: the prompt's policy and ask mode use the running proxies */
+	violation_session_set_policy(d, &d->launch.cfg.config, &d->launch.cfg.chain, d->launch.proxy);
 	for (int i = 0; i < 3; i++) {
 		stdio[i].flags = UV_INHERIT_FD;
 		stdio[i].data.fd = slave;

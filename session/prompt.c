@@ -29,6 +29,7 @@ void prompt_policy_init(struct prompt_policy *p, const struct fence_config *c,
 	*p = (struct prompt_policy){0};
 	strv_copy(&p->base_allowed, &c->network.allowed_domains);
 	strv_copy(&p->base_denied, &c->network.denied_domains);
+	p->ask = c->network.on_blocked == ON_BLOCKED_ASK;
 	if (leaf && strncmp(leaf, "file:", 5) == 0)
 		p->config_path = xstrdup(leaf + 5);
 	else if (leaf && strncmp(leaf, "template:", 9) == 0)
@@ -435,49 +436,30 @@ static char *user_config_path(void)
 }
 
 /*
- * `save`: the session came from a file: edit it in place.  From a template
- * or the built-in default: write the user's config file, extending the
- * template, unless it exists (the session then did not load it), in which
- * case a new file next to it is written and named in the message.
+ * Add the entries to the config file at path, or create it from
+ * new_text when it does not exist.  The result must load before it
+ * replaces the file.
  */
-static int save(struct prompt_policy *p, const char *session, char **ret_message)
+static int save_into(const char *path, const char *new_text, const struct strv *allowed,
+		     const struct strv *denied, char **ret_message)
 {
-	_cleanup_free_ char *path = NULL, *text = NULL, *updated = NULL, *error = NULL;
+	_cleanup_free_ char *text = NULL, *updated = NULL, *error = NULL, *dir = xstrdup(path);
 	struct config_result check = {0};
 	int r;
 
-	if (p->allowed.n == 0 && p->denied.n == 0) {
-		*ret_message = xstrdup("nothing to save: no allow or deny in this session");
-		return 0;
+	text = read_file(path);
+	if (!text && errno != ENOENT) {
+		r = -errno;
+		*ret_message = xasprintf("cannot read '%s': %s", path, strerror(-r));
+		return r;
 	}
-	if (p->config_path) {
-		path = xstrdup(p->config_path);
-		text = read_file(path);
-		if (!text) {
-			r = -errno;
-			*ret_message = xasprintf("cannot read '%s': %s", path, strerror(-r));
-			return r;
-		}
-	} else {
-		path = user_config_path();
-		if (access(path, F_OK) == 0) {
-			char *dir_end = strrchr(path, '/');
-			char *other = xasprintf("%.*s/session-%s.json", (int)(dir_end - path), path,
-						session);
-
-			free(path);
-			path = other;
-		}
-		text = p->template_name ? xasprintf("{\n\t\"extends\": \"%s\"\n}\n", p->template_name)
-					: xstrdup("{\n}\n");
-		{
-			_cleanup_free_ char *dir = xstrdup(path);
-
+	if (!text) {
+		text = xstrdup(new_text);
+		if (strrchr(dir, '/'))
 			*strrchr(dir, '/') = '\0';
-			mkdir(dir, 0700);
-		}
+		mkdir(dir, 0700);
 	}
-	updated = prompt_save_text(text, &p->allowed, &p->denied);
+	updated = prompt_save_text(text, allowed, denied);
 	if (!updated) {
 		*ret_message = xasprintf("cannot save into '%s': it is not a JSON object with a "
 					 "network object",
@@ -492,19 +474,70 @@ static int save(struct prompt_policy *p, const char *session, char **ret_message
 		return r;
 	}
 	r = write_file(path, updated);
-	if (r < 0) {
+	if (r < 0)
 		*ret_message = xasprintf("cannot write '%s': %s", path, strerror(-r));
-		return r;
+	return r;
+}
+
+/*
+ * `save`: the session came from a file: edit it in place.  From a template
+ * or the built-in default: write the user's config file, extending the
+ * template, unless it exists (the session then did not load it), in which
+ * case a new file next to it is written and named in the message.
+ */
+static int save(struct prompt_policy *p, const char *session, char **ret_message)
+{
+	_cleanup_free_ char *path = NULL, *new_text = NULL;
+	int r;
+
+	if (p->allowed.n == 0 && p->denied.n == 0) {
+		*ret_message = xstrdup("nothing to save: no allow or deny in this session");
+		return 0;
 	}
+	if (p->config_path) {
+		path = xstrdup(p->config_path);
+	} else {
+		path = user_config_path();
+		if (access(path, F_OK) == 0) {
+			char *dir_end = strrchr(path, '/');
+			char *other = xasprintf("%.*s/session-%s.json", (int)(dir_end - path), path,
+						session);
+
+			free(path);
+			path = other;
+		}
+	}
+	new_text = p->template_name ? xasprintf("{\n\t\"extends\": \"%s\"\n}\n", p->template_name)
+				    : xstrdup("{\n}\n");
+	r = save_into(path, new_text, &p->allowed, &p->denied, ret_message);
+	if (r < 0)
+		return r;
 	*ret_message = xasprintf("saved %zu allow and %zu deny entries into '%s'", p->allowed.n,
 				 p->denied.n, path);
-	if (!p->config_path) {
-		free(p->config_path);
+	if (!p->config_path)
 		p->config_path = xstrdup(path);
-	}
+	/* What was saved is now part of the session's base policy. */
+	for (size_t i = 0; i < p->allowed.n; i++)
+		push_unique(&p->base_allowed, p->allowed.v[i]);
+	for (size_t i = 0; i < p->denied.n; i++)
+		push_unique(&p->base_denied, p->denied.v[i]);
 	strv_done(&p->allowed);
 	strv_done(&p->denied);
-	/* What was saved is now the session's base policy. */
+	return 0;
+}
+
+int prompt_save_always(struct prompt_policy *p, const char *host, char **ret_message)
+{
+	_cleanup_free_ char *path = user_config_path();
+	struct strv allowed = {0}, denied = {0};
+	int r;
+
+	strv_push(&allowed, host);
+	r = save_into(path, "{\n}\n", &allowed, &denied, ret_message);
+	strv_done(&allowed);
+	if (r < 0)
+		return r;
+	*ret_message = xasprintf("%s: allowed always, saved into '%s'", host, path);
 	return 0;
 }
 

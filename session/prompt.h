@@ -56,6 +56,15 @@ int prompt_run(struct prompt_policy *p, const char *line, struct violation *ret_
 	       bool *ret_changed, char **ret_message);
 
 /*
+ * prompt_save_always: add host to allowedDomains of the user's config file
+ * ($XDG_CONFIG_HOME/fence/fence.json, created when missing), whatever file
+ * the session came from: a project file may be writable from inside the
+ * sandbox, the user's file is the user's own.  Returns 0 or a negative
+ * errno, with a message in *ret_message (owned).
+ */
+int prompt_save_always(struct prompt_policy *p, const char *host, char **ret_message);
+
+/*
  * prompt_save_text: add the session's changes to a JSONC config text,
  * keeping everything else (comments included) as it is: new entries go
  * at the start of network.allowedDomains and network.deniedDomains,

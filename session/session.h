@@ -37,6 +37,7 @@ struct session_options {
 	/* Shell hooks (shellhooks/): the shell and whether it gets the hooks. */
 	const char *shell; /* --shell bash|zsh|fish, borrowed; NULL = from $SHELL */
 	bool no_hooks; /* --no-hooks: the plain shell */
+	bool ask; /* violations: --ask, as network.onBlocked "ask" */
 };
 
 /* session_name_valid: whether name matches [A-Za-z0-9._-]{1,64} and is not "." or "..". */

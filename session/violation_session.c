@@ -24,8 +24,6 @@ static void on_record(const struct violation *v, void *userdata)
 {
 	struct daemon *d = userdata;
 
-	if (v->action == VIOLATION_DENIED)
-		d->violations++;
 	pane_model_add(&d->vs.model, v);
 	for (struct client *c = d->clients; c; c = c->next) {
 		if (c->vc.pane_ready && c->vc.pane.shown) {
@@ -60,11 +58,27 @@ void violation_session_set_policy(struct daemon *d, const struct fence_config *c
 	prompt_policy_init(&d->vs.policy, c, chain);
 	d->vs.policy.proxy = proxy;
 	d->vs.policy.name = d->name;
+	d->vs.policy.ask = d->vs.policy.ask || d->opts.ask;
 	d->vs.policy_ready = true;
+	if (d->vs.policy.ask && proxy)
+		violation_ask_start(d, proxy);
+}
+
+void violation_session_shutdown(struct daemon *d)
+{
+	violation_ask_stop(d);
+}
+
+const char *violation_session_overlay(struct client *c)
+{
+	if (c->vc.pane_ready && c->vc.pane.shown)
+		return NULL;
+	return violation_ask_line(c->d);
 }
 
 void violation_session_stop(struct daemon *d)
 {
+	violation_ask_stop(d);
 	if (d->vs.policy_ready)
 		prompt_policy_done(&d->vs.policy);
 	d->vs.policy_ready = false;
@@ -91,16 +105,22 @@ void violation_session_set_ebpf_status(struct daemon *d, const char *why)
 	daemon_schedule_render(d);
 }
 
-void violation_session_proxy_event(struct daemon *d, const struct proxy_event *ev)
+void violation_session_proxy_event(struct daemon *d, const struct proxy_event *ev,
+				   const char *command)
 {
 	char target[300];
 
 	if (ev->kind != PROXY_EVENT_BLOCKED)
 		return;
+	const char *detail = ev->reason;
+
 	if (strchr(ev->host, ':'))
 		snprintf(target, sizeof(target), "[%s]:%d", ev->host, ev->port);
 	else
 		snprintf(target, sizeof(target), "%s:%d", ev->host, ev->port);
+	if (d->vs.ask_detail && strcmp(d->vs.ask_target, target) == 0)
+		detail = d->vs.ask_detail;
+	d->vs.ask_detail = NULL;
 	violation_session_post(d, &(struct violation){
 					  .time_ms = (int64_t)ev->time * 1000,
 					  .source = ev->source == PROXY_SOURCE_HTTP
@@ -109,7 +129,8 @@ void violation_session_proxy_event(struct daemon *d, const struct proxy_event *e
 					  .kind = VIOLATION_NET,
 					  .action = VIOLATION_DENIED,
 					  .target = target,
-					  .detail = ev->reason,
+					  .detail = detail,
+					  .command = command,
 				  });
 }
 
@@ -143,7 +164,7 @@ bool violation_session_render(struct client *c, bool full, struct render_buf *ou
 		return false;
 	if (full)
 		pane_invalidate(&c->vc.pane);
-	return pane_render(&c->vc.pane, &c->d->vs.model, NULL, out);
+	return pane_render(&c->vc.pane, &c->d->vs.model, violation_ask_line(c->d), out);
 }
 
 /* Send one record to a follower as an EVENT frame. */
@@ -258,6 +279,25 @@ static void run_prompt(struct client *c, json_object *o)
 	reply_message(c, r == 0, message);
 }
 
+/*
+ * "ask": answer the oldest held request.  Only a writable terminal client
+ * may: a control client (fence ls, kill, capture) has no one watching.
+ */
+static void answer_ask(struct client *c, json_object *o)
+{
+	_cleanup_free_ char *message = NULL;
+	json_object *v;
+	int r;
+
+	if (c->role != PROTO_ROLE_TTY || c->readonly)
+		return reply_message(c, false, "only an attached, writable client can answer");
+	if (!json_object_object_get_ex(o, "decision", &v) || !json_object_is_type(v, json_type_string))
+		return reply_message(c, false, "malformed ask answer");
+	r = violation_ask_answer(c->d, json_object_get_string(v), &message);
+	log_debug("client %u: ask answer '%s': %s", c->id, json_object_get_string(v), message);
+	reply_message(c, r == 0, message);
+}
+
 bool violation_session_command(struct client *c, const uint8_t *payload, size_t len)
 {
 	_cleanup_free_ char *text = xstrndup((const char *)payload, len);
@@ -281,6 +321,8 @@ bool violation_session_command(struct client *c, const uint8_t *payload, size_t 
 		set_pane(c, o);
 	} else if (strcmp(cmd, "prompt") == 0) {
 		run_prompt(c, o);
+	} else if (strcmp(cmd, "ask") == 0) {
+		answer_ask(c, o);
 	} else {
 		handled = false;
 	}

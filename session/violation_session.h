@@ -24,6 +24,9 @@
 struct daemon;
 struct client;
 struct proxy_event;
+struct proxy;
+struct fence_config;
+struct violation_asks;
 
 /* The daemon's violation state (embedded in struct daemon). */
 struct violation_session {
@@ -32,6 +35,13 @@ struct violation_session {
 	char *ebpf_status; /* owned: why the eBPF monitor is off, shown in the pane; NULL when on */
 	struct prompt_policy policy; /* the prompt's view of the network policy */
 	bool policy_ready; /* violation_session_set_policy ran */
+	struct violation_asks *asks; /* owned: held requests (violation_ask.c), NULL when off */
+	/*
+	 * The detail for the proxy's refusal of ask_target that an ask's deny
+	 * causes next (a timeout, no client); used once, then cleared.
+	 */
+	const char *ask_detail;
+	char ask_target[300];
 };
 
 /* A client's violation state (embedded in struct client). */
@@ -43,14 +53,24 @@ struct violation_client {
 
 /* violation_session_start: make the bus and its log for daemon d. */
 void violation_session_start(struct daemon *d);
+/*
+ * violation_session_shutdown: deny every held request and close the ask
+ * timer; called while the loop still runs (daemon_shutdown).
+ */
+void violation_session_shutdown(struct daemon *d);
+
 /* violation_session_stop: free the bus; NULL-safe on a daemon that never started it. */
 void violation_session_stop(struct daemon *d);
 
 /* violation_session_post: post a record to d's bus (the entry point of every source). */
 const struct violation *violation_session_post(struct daemon *d, const struct violation *v);
 
-/* violation_session_proxy_event: turn a refused proxy request into a record. */
-void violation_session_proxy_event(struct daemon *d, const struct proxy_event *ev);
+/*
+ * violation_session_proxy_event: turn a refused proxy request into a
+ * record, under the shell command line `command` (may be NULL).
+ */
+void violation_session_proxy_event(struct daemon *d, const struct proxy_event *ev,
+				   const char *command);
 
 /*
  * violation_session_set_policy: give the prompt the session's config (its
@@ -82,6 +102,24 @@ bool violation_session_render(struct client *c, bool full, struct render_buf *ou
  * caller then handles.
  */
 bool violation_session_command(struct client *c, const uint8_t *payload, size_t len);
+
+/* violation_session_overlay: the text to show over the main pane when the side pane is hidden. */
+const char *violation_session_overlay(struct client *c);
+
+/* ---- ask mode (violation_ask.c) ---- */
+
+/* violation_ask_start: hold requests no rule covers on proxy and ask the user. */
+void violation_ask_start(struct daemon *d, struct proxy *proxy);
+/* violation_ask_stop: deny what is held and free the ask state. */
+void violation_ask_stop(struct daemon *d);
+/* violation_ask_line: the pane's line for the oldest held host, or NULL. */
+const char *violation_ask_line(struct daemon *d);
+/*
+ * violation_ask_answer: answer the oldest held host: "once", "session",
+ * "always" or "deny".  Returns 0 or a negative errno, with a message for
+ * the user in *ret_message (owned).
+ */
+int violation_ask_answer(struct daemon *d, const char *decision, char **ret_message);
 
 /* violation_session_client_done: drop a closing client's subscription and pane. */
 void violation_session_client_done(struct client *c);
