@@ -70,6 +70,8 @@ fetch() {
 	assert_status 0
 	assert_output_contains '"source":"http","kind":"net","action":"denied"'
 	assert_output_contains "\"target\":\"127.0.0.1:$WEB_PORT\""
+	# The shell hooks' marks put the record on the command line that ran.
+	assert_output_contains '"command":"curl -s -o /dev/null'
 	run "$FENCE" ls --json
 	assert_output_contains '"violations":1'
 }

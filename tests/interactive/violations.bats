@@ -117,7 +117,11 @@ wait_pane() {
 	client_start f1 80 24 "$FENCE" violations --follow "$SNAME"
 	type_line c1 'exit 0'
 	st=$(wait_exit f1)
-	[ "$st" = 0 ]
+	if [ "$st" != 0 ]; then
+		echo "fence violations --follow exited $st:" >&2
+		screen_of f1 >&2
+		return 1
+	fi
 }
 
 pane_count_is() {
