@@ -33,7 +33,7 @@ static const char usage[] =
 	"      --no-hooks           start the plain shell: no prompt marker, no\n"
 	"                           command check, no command timeline\n"
 	"      --pane MODE          violation side pane: auto (default: shown on\n"
-	"                           terminals of 120 columns or more), on, off, or\n"
+	"                           terminals of 140 columns or more), on, off, or\n"
 	"                           tmux (a tmux split running 'fence violations')\n"
 	"      --pane-width COLUMNS width of the side pane (default 40)\n"
 	"      --ask                for a new session: hold requests for hosts no rule\n"

@@ -27,7 +27,7 @@
 #define PANE_MIN_WIDTH 16
 #define PANE_MAX_WIDTH 200
 /* Below this many terminal columns the pane hides itself unless forced on. */
-#define PANE_AUTO_MIN_COLS 120
+#define PANE_AUTO_MIN_COLS 140
 /* The main pane keeps at least this many columns when the pane is forced on. */
 #define PANE_MAIN_MIN_COLS 20
 
