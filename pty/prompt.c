@@ -44,6 +44,7 @@ static struct {
 	char *line; /* owned: the entered line */
 	const unsigned char *queue; /* borrowed from prompt_feed */
 	size_t queue_len, queue_off;
+	size_t used; /* bytes the last prompt_feed took */
 	struct strv hosts; /* recently blocked hosts, newest first */
 	bool history_loaded;
 } P;
@@ -262,6 +263,7 @@ enum prompt_state prompt_feed(const unsigned char *in, size_t n, char **ret_line
 	while (P.active && P.queue_off < P.queue_len)
 		rl_callback_read_char();
 	fflush(stdout);
+	P.used = P.queue_off;
 	P.queue = NULL;
 	P.queue_len = P.queue_off = 0;
 	if (P.state == PROMPT_DONE) {
@@ -421,6 +423,8 @@ int prompt_ui_input(int fd, const unsigned char *in, size_t n, size_t *ret_used,
 		case PROMPT_DONE:
 			return ui_run_line(fd, line, ret_detach);
 		case PROMPT_CANCELLED:
+			/* Keys typed after the cancel key go to the shell. */
+			*ret_used = P.used;
 			return ui_close(fd);
 		default:
 			return 0;

@@ -33,7 +33,8 @@ void prompt_open(const char *name, int rows, int cols);
 /*
  * prompt_feed: pass terminal input to the prompt.  Returns the state once
  * the bytes are consumed; on PROMPT_DONE *ret_line is the line (owned) and
- * the prompt is closed.  Bytes after the end of the line are dropped.
+ * the prompt is closed.  Bytes after the end of the line are dropped; a
+ * cancelled prompt leaves them unread.
  */
 enum prompt_state prompt_feed(const unsigned char *in, size_t n, char **ret_line);
 

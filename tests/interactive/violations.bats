@@ -22,6 +22,18 @@ pane_matches() {
 	pane_text "$1" | grep -qE -- "$2"
 }
 
+# exit_status TARGET: the client's exit status, once tmux has recorded it
+# (pane_dead can be set a moment before pane_dead_status).
+has_status() {
+	[ -n "$(tmx display -p -t "$1" '#{pane_dead_status}')" ]
+}
+
+exit_status() {
+	wait_exit "$1" >/dev/null || return 1
+	wait_until 5 has_status "$1" || return 1
+	tmx display -p -t "$1" '#{pane_dead_status}'
+}
+
 # start_wide TARGET COLS ROWS: start_shell for a terminal with the pane,
 # whose lines end in the pane's columns.
 start_wide() {
@@ -107,7 +119,7 @@ wait_pane() {
 	tmx send-keys -t c1 C-] :
 	wait_until 10 bash -c "tmux -L '$TMUX_NAME' capture-pane -p -t c1 | tail -n 1 | grep -q '^:'"
 	type_line c1 'detach'
-	st=$(wait_exit c1)
+	st=$(exit_status c1)
 	[ "$st" = 0 ]
 	[ -S "$SOCK" ]
 }
@@ -116,7 +128,7 @@ wait_pane() {
 	start_shell c1 80 24
 	client_start f1 80 24 "$FENCE" violations --follow "$SNAME"
 	type_line c1 'exit 0'
-	st=$(wait_exit f1)
+	st=$(exit_status f1)
 	if [ "$st" != 0 ]; then
 		echo "fence violations --follow exited $st:" >&2
 		screen_of f1 >&2
