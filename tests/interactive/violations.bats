@@ -22,18 +22,6 @@ pane_matches() {
 	pane_text "$1" | grep -qE -- "$2"
 }
 
-# exit_status TARGET: the client's exit status, once tmux has recorded it
-# (pane_dead can be set a moment before pane_dead_status).
-has_status() {
-	[ -n "$(tmx display -p -t "$1" '#{pane_dead_status}')" ]
-}
-
-exit_status() {
-	wait_exit "$1" >/dev/null || return 1
-	wait_until 5 has_status "$1" || return 1
-	tmx display -p -t "$1" '#{pane_dead_status}'
-}
-
 # start_wide TARGET COLS ROWS: start_shell for a terminal with the pane,
 # whose lines end in the pane's columns.
 start_wide() {
@@ -115,29 +103,24 @@ wait_pane() {
 }
 
 @test "violations prompt: detach from the prompt detaches the client" {
-	start_shell c1 80 24
+	# The shell around the client prints its exit status on the screen.
+	printf '"%s" shell --name %s; echo client-exit=$?; sleep 60\n' "$FENCE" "$SNAME" >"$BATS_TEST_TMPDIR/c1.sh"
+	client_start c1 80 24 sh "$BATS_TEST_TMPDIR/c1.sh"
+	type_line c1 'echo ready-$((40+2))'
+	wait_screen c1 '^ready-42$'
 	tmx send-keys -t c1 C-] :
 	wait_until 10 bash -c "tmux -L '$TMUX_NAME' capture-pane -p -t c1 | tail -n 1 | grep -q '^:'"
 	type_line c1 'detach'
-	st=$(exit_status c1)
-	[ "$st" = 0 ]
+	wait_screen c1 'client-exit=0'
 	[ -S "$SOCK" ]
 }
 
 @test "violations: --follow ends when the session ends" {
 	start_shell c1 80 24
-	client_start f1 80 24 "$FENCE" violations --follow "$SNAME"
+	printf '"%s" violations --follow %s; echo follow-exit=$?; sleep 60\n' "$FENCE" "$SNAME" >"$BATS_TEST_TMPDIR/f1.sh"
+	client_start f1 80 24 sh "$BATS_TEST_TMPDIR/f1.sh"
 	type_line c1 'exit 0'
-	st=$(exit_status f1)
-	if [ "$st" != 0 ]; then
-		echo "fence violations --follow exited $st:" >&2
-		screen_of f1 >&2
-		return 1
-	fi
-}
-
-pane_count_is() {
-	[ "$(tmx list-panes -t c1 | wc -l)" -eq "$1" ]
+	wait_screen f1 'follow-exit=0'
 }
 
 @test "violations tmux mode: --pane tmux opens a split and closes it at the end" {
