@@ -123,6 +123,10 @@ wait_pane() {
 	wait_screen f1 'follow-exit=0'
 }
 
+pane_count_is() {
+	[ "$(tmx list-panes -t c1 | wc -l)" -eq "$1" ]
+}
+
 @test "violations tmux mode: --pane tmux opens a split and closes it at the end" {
 	client_start c1 120 30 "$FENCE" shell --name "$SNAME" --pane tmux
 	type_line c1 'echo ready-$((40+2))'
