@@ -77,7 +77,14 @@ pane_dead() {
 # wait_exit TARGET: wait for the client to exit and print its status.
 wait_exit() {
 	wait_until 15 pane_dead "$1" || { echo "client $1 did not exit" >&2; return 1; }
+	# tmux marks the pane dead when its terminal reads EOF, which can come
+	# a moment before it has collected the exit status.
+	wait_until 5 pane_status_known "$1"
 	tmx display -p -t "$1" '#{pane_dead_status}'
+}
+
+pane_status_known() {
+	[ -n "$(tmx display -p -t "$1" '#{pane_dead_status}#{pane_dead_signal}')" ]
 }
 
 # session_pid: the daemon's pid from 'fence ls --json'.
