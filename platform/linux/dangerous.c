@@ -52,6 +52,21 @@ static void add_missing_dir(struct dangerous_set *set, const char *path)
 		strv_push(&set->missing_dirs, path);
 }
 
+void dangerous_add_config_dirs(struct dangerous_set *set, const char *config_home)
+{
+	static const char *const names[] = { "git", "fence" };
+	struct stat st;
+
+	for (size_t i = 0; i < ELEMENTSOF(names); i++) {
+		_cleanup_free_ char *p = fspath_join(config_home, names[i]);
+
+		if (lstat(p, &st) == 0)
+			add_existing(set, p);
+		else
+			add_missing_dir(set, p);
+	}
+}
+
 void dangerous_add_git_dir(struct dangerous_set *set, const char *gitdir, bool allow_git_config)
 {
 	_cleanup_free_ char *hooks = fspath_join(gitdir, "hooks");

@@ -43,6 +43,13 @@ void dangerous_walk(struct dangerous_set *set, const char *root, bool allow_git_
 		    struct fspath_budget *budget);
 
 /*
+ * dangerous_add_config_dirs: add config_home/git (git's own config, whose
+ * core.fsmonitor runs a command at the next git status) and
+ * config_home/fence (the user's policy), or record them missing.
+ */
+void dangerous_add_config_dirs(struct dangerous_set *set, const char *config_home);
+
+/*
  * dangerous_add_git_dir: add gitdir/hooks (or record it missing) and,
  * unless allow_git_config, gitdir/config.
  */

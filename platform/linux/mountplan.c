@@ -12,6 +12,7 @@
  *   resolv     a symlinked /etc/resolv.conf whose target would be hidden
  *   writable   --bind P P for allowWrite and the default write paths
  *   late       masks and read-only binds: denyRead, dangerous paths,
+ *              pins (--bind D D) of the directories above read-only paths,
  *              denyWrite, runtime exec masks, placeholders, sockets
  *   extra      allowed sockets bound back, the fresh XDG_RUNTIME_DIR, the
  *              caller's binds, then --remount-ro of each masked directory
@@ -68,6 +69,7 @@ static const char *const landlock_read_defaults[] = {
 
 /* Late mounts, strongest last so that comparing kinds compares strength. */
 enum late_kind {
+	LATE_PIN = 0, /* --bind P P: a writable mount point that cannot be renamed */
 	LATE_READ_ONLY = 1, /* --ro-bind P P */
 	LATE_MASK_FILE = 2, /* --ro-bind EMPTY P */
 	LATE_MASK_DIR = 3, /* --tmpfs P --remount-ro P */
@@ -80,6 +82,7 @@ enum late_origin {
 	ORIGIN_EXEC_MASK,
 	ORIGIN_PLACEHOLDER,
 	ORIGIN_SOCKET,
+	ORIGIN_PIN,
 };
 
 struct late_mount {
@@ -670,7 +673,7 @@ static void join_placeholder(struct planner *pl, const char *path)
 	struct stat st;
 
 	if (strcmp(base, ".vscode") != 0 && strcmp(base, ".idea") != 0 &&
-	    strcmp(base, "hooks") != 0)
+	    strcmp(base, "hooks") != 0 && strcmp(base, "git") != 0 && strcmp(base, "fence") != 0)
 		return;
 	if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode) || access(registry, F_OK) < 0)
 		return;
@@ -695,6 +698,9 @@ static void collect_dangerous(struct planner *pl)
 	struct dangerous_set set = { 0 };
 	bool allow_git_config = pl->fs->allow_git_config;
 	_cleanup_free_ char *registry = registry_path(pl);
+	const char *xdg = sockscan_getenv(pl->envp, "XDG_CONFIG_HOME");
+	_cleanup_free_ char *config_home = xdg && xdg[0] == '/' ? xstrdup(xdg)
+							       : fspath_join(pl->req->home, ".config");
 
 	/* A crashed run's placeholders go first, so that they are not taken for the user's. */
 	if (access(registry, F_OK) == 0)
@@ -707,6 +713,11 @@ static void collect_dangerous(struct planner *pl)
 	 */
 	dangerous_add_dir(&set, pl->req->cwd, allow_git_config, true);
 	dangerous_add_dir(&set, pl->req->home, allow_git_config, true);
+	/*
+	 * TODO: a missing config_home under a writable home gets no
+	 * placeholder, so the sandbox can still create config_home/git there.
+	 */
+	dangerous_add_config_dirs(&set, config_home);
 	if (is_writable(pl, pl->req->cwd))
 		dangerous_walk(&set, pl->req->cwd, allow_git_config, &cwd_budget);
 	if (cwd_budget.truncated && cwd_budget.too_deep)
@@ -897,6 +908,40 @@ out:
 	strv_done(&found);
 }
 
+/*
+ * Make each writable directory between a writable root and a read-only
+ * path a mount point of its own.  Linux renames a directory that merely
+ * contains mount points, and the read-only binds inside move along with
+ * it: `mv .git .git-old && mkdir .git` would leave a fresh, writable
+ * `.git/hooks`.  A mount point cannot be renamed or removed (EBUSY).
+ * plan_late drops a pin under a read-only path, so a pin never makes
+ * anything writable that was not.
+ */
+static void collect_pins(struct planner *pl)
+{
+	struct strv pinned = { 0 };
+	size_t n = pl->n_late;
+
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *dir = NULL;
+
+		if (pl->late[i].kind != LATE_READ_ONLY)
+			continue;
+		dir = xstrdup(pl->late[i].path);
+		for (char *slash = strrchr(dir, '/'); slash && slash != dir;
+		     slash = strrchr(dir, '/')) {
+			*slash = '\0';
+			/* A writable root is a bind mount already. */
+			if (!is_writable(pl, dir) || strv_contains(&pl->write_roots, dir) ||
+			    strv_contains(&pinned, dir))
+				break;
+			strv_push(&pinned, dir);
+			add_late(pl, dir, LATE_PIN, ORIGIN_PIN, NULL);
+		}
+	}
+	strv_done(&pinned);
+}
+
 /* qsort order: shallowest first, then by path, and the strongest kind first for a path. */
 static int compare_late(const void *a, const void *b)
 {
@@ -917,12 +962,16 @@ static bool late_redundant(const struct planner *pl, const struct late_mount *e,
 
 		if (!fspath_under(e->path, k->path))
 			continue;
+		if (e->kind == LATE_PIN && k->kind != LATE_PIN)
+			return true;
 		if (k->kind == LATE_MASK_DIR || strcmp(k->path, e->path) == 0)
 			return true;
 		if (k->kind == LATE_READ_ONLY && e->kind == LATE_READ_ONLY)
 			return true;
 	}
 	/* Read-only under the read-only base, or a mask of something the sandbox cannot see. */
+	if (e->kind == LATE_PIN)
+		return !is_writable(pl, e->path);
 	if (e->kind == LATE_READ_ONLY)
 		return !is_writable(pl, e->path) && !any_below(e->path, &pl->write_roots);
 	return !is_visible(pl, e->path);
@@ -951,6 +1000,9 @@ static void plan_late(struct planner *pl)
 			break;
 		case LATE_READ_ONLY:
 			args(pl, "--ro-bind", e->path, e->path);
+			break;
+		case LATE_PIN:
+			args(pl, "--bind", e->path, e->path);
 			break;
 		}
 	}
@@ -1113,6 +1165,7 @@ static int plan_steps(struct planner *pl)
 	if (r < 0)
 		return r;
 	collect_sockets(pl);
+	collect_pins(pl);
 	plan_late(pl);
 	plan_extra(pl);
 	plan_landlock(pl, resolv_target);

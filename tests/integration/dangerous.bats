@@ -215,3 +215,91 @@ assert_files_unchanged() {
 	refute_output_contains LATE-WRITE
 	[ ! -e "$WORK/.vscode" ]
 }
+
+# Make a git repository with one commit in directory $1.
+make_repo() {
+	git init -q "$1"
+	git -C "$1" -c user.name=t -c user.email=t@example.com commit -q --allow-empty -m init
+}
+
+@test "dangerous: renaming or removing .git cannot move the hooks protection away" {
+	command -v git >/dev/null || skip "git is not installed"
+	make_repo "$WORK"
+	run "$FENCE" -t code -c 'mv .git .git-old && mkdir .git && cp -a .git-old/. .git/
+		printf "#!/bin/sh\ntouch /tmp/x\n" >.git/hooks/pre-commit && echo HOOK
+		mv .git moved && echo MOVED-GIT
+		rm -rf .git 2>/dev/null; [ -d .git/hooks ] || echo REMOVED-HOOKS
+		mv .git/hooks hooks.old && echo MOVED-HOOKS
+		mv .git/config config.old && echo MOVED-CONFIG
+		true'
+	refute_output_contains HOOK
+	refute_output_contains MOVED
+	refute_output_contains REMOVED
+	[ ! -e "$WORK/.git-old" ]
+	[ ! -e "$WORK/.git/hooks/pre-commit" ]
+	[ -f "$WORK/.git/config" ]
+}
+
+@test "dangerous: git add and commit still work under -t code" {
+	command -v git >/dev/null || skip "git is not installed"
+	make_repo "$WORK"
+	run "$FENCE" -t code -c 'echo hello >file.txt && git add file.txt &&
+		git -c user.name=t -c user.email=t@example.com commit -q -m add && echo COMMITTED'
+	assert_status 0
+	assert_output_contains COMMITTED
+	[ "$(git -C "$WORK" log -1 --format=%s)" = add ]
+	[ "$(git -C "$WORK" show HEAD:file.txt)" = hello ]
+}
+
+@test "dangerous: directories above nested protected paths cannot be renamed" {
+	command -v git >/dev/null || skip "git is not installed"
+	make_repo "$WORK/sub"
+	mkdir -p "$WORK/a/b" "$WORK/ed/.vscode"
+	echo old >"$WORK/a/b/.bashrc"
+	echo old >"$WORK/ed/.vscode/settings.json"
+	run "$FENCE" -t code -c 'for d in sub sub/.git a a/b ed; do
+		mv "$d" "$d.moved" 2>/dev/null && echo "MOVED $d"
+	done
+	mkdir sub/.git/hooks 2>/dev/null; touch sub/.git/hooks/pre-commit && echo HOOK
+	echo new >>ed/.vscode/settings.json && echo WROTE
+	echo ok >a/b/notes && cat a/b/notes; true'
+	refute_output_contains MOVED
+	refute_output_contains HOOK
+	refute_output_contains WROTE
+	assert_output_contains ok
+	assert_file_content "$WORK/a/b/.bashrc" old
+	assert_file_content "$WORK/ed/.vscode/settings.json" old
+	[ ! -e "$WORK/sub/.git/hooks/pre-commit" ]
+}
+
+@test "dangerous: git's and fence's own config stay read-only under -t code" {
+	mkdir -p "$XDG_CONFIG_HOME/git" "$XDG_CONFIG_HOME/fence" "$XDG_CONFIG_HOME/other"
+	echo old >"$XDG_CONFIG_HOME/git/config"
+	echo '{}' >"$XDG_CONFIG_HOME/fence/fence.json"
+	run "$FENCE" -t code -c 'c=$XDG_CONFIG_HOME
+		[ -n "$c" ] || c=$HOME/.config
+		cat "$c/git/config" "$c/fence/fence.json"
+		echo "[core] fsmonitor = evil" >>"$c/git/config" && echo GIT
+		echo "{}" >"$c/fence/fence.json" && echo FENCE
+		mv "$c/git" "$c/git.old" && echo MOVED
+		echo ok >"$c/other/x" && echo OTHER; true'
+	assert_output_contains old
+	assert_output_contains OTHER
+	refute_output_contains GIT
+	refute_output_contains FENCE
+	refute_output_contains MOVED
+	assert_file_content "$XDG_CONFIG_HOME/git/config" old
+	assert_file_content "$XDG_CONFIG_HOME/fence/fence.json" '{}'
+}
+
+@test "dangerous: missing git and fence config directories cannot be created" {
+	run "$FENCE" -t code -c 'c=$XDG_CONFIG_HOME
+		[ -n "$c" ] || c=$HOME/.config
+		mkdir -p "$c/git" "$c/fence" 2>/dev/null
+		echo "[core] fsmonitor = evil" >"$c/git/config" && echo GIT
+		echo "{}" >"$c/fence/fence.json" && echo FENCE; true'
+	refute_output_contains GIT
+	refute_output_contains FENCE
+	[ ! -e "$XDG_CONFIG_HOME/git" ]
+	[ ! -e "$XDG_CONFIG_HOME/fence" ]
+}

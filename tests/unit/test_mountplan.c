@@ -228,9 +228,11 @@ START_TEST(allow_write_dot_binds_cwd_and_protects_dangerous_files)
 	plan_ok();
 	EXPECT_ARGS(BASE_NORMAL, "--bind", "@/proj", "@/proj",
 		    "--ro-bind", "@/proj/.bashrc", "@/proj/.bashrc",
+		    "--bind", "@/proj/.git", "@/proj/.git",
 		    "--ro-bind", "@/proj/.idea", "@/proj/.idea",
 		    "--ro-bind", "@/proj/.mcp.json", "@/proj/.mcp.json",
 		    "--ro-bind", "@/proj/.vscode", "@/proj/.vscode",
+		    "--bind", "@/proj/src", "@/proj/src",
 		    "--ro-bind", "@/proj/.git/config", "@/proj/.git/config",
 		    "--ro-bind", "@/proj/.git/hooks", "@/proj/.git/hooks",
 		    "--ro-bind", "@/proj/src/.zshrc", "@/proj/src/.zshrc");
@@ -268,6 +270,7 @@ START_TEST(allow_git_config_leaves_config_writable_but_not_hooks)
 	F.cfg.filesystem.allow_git_config = true;
 	plan_ok();
 	EXPECT_ARGS(BASE_NORMAL, "--bind", "@/proj", "@/proj",
+		    "--bind", "@/proj/.git", "@/proj/.git",
 		    "--ro-bind", "@/proj/.idea", "@/proj/.idea",
 		    "--ro-bind", "@/proj/.vscode", "@/proj/.vscode",
 		    "--ro-bind", "@/proj/.git/hooks", "@/proj/.git/hooks");
@@ -299,14 +302,62 @@ START_TEST(nested_repository_and_gitdir_file_are_protected)
 	strv_push(&F.cfg.filesystem.allow_write, "../other");
 	plan_ok();
 	EXPECT_ARGS(BASE_NORMAL, "--bind", "@/other", "@/other", "--bind", "@/proj", "@/proj",
+		    "--bind", "@/other/.git", "@/other/.git",
 		    "--ro-bind", "@/proj/.idea", "@/proj/.idea",
 		    "--ro-bind", "@/proj/.vscode", "@/proj/.vscode",
+		    "--bind", "@/proj/vendor", "@/proj/vendor",
 		    "--ro-bind", "@/other/.git/config", "@/other/.git/config",
 		    "--ro-bind", "@/other/.git/hooks", "@/other/.git/hooks",
+		    "--bind", "@/other/.git/worktrees", "@/other/.git/worktrees",
+		    "--bind", "@/proj/vendor/lib", "@/proj/vendor/lib",
+		    "--bind", "@/other/.git/worktrees/wt", "@/other/.git/worktrees/wt",
+		    "--bind", "@/proj/vendor/lib/.git", "@/proj/vendor/lib/.git",
 		    "--ro-bind", "@/other/.git/worktrees/wt/hooks", "@/other/.git/worktrees/wt/hooks",
 		    "--ro-bind", "@/proj/vendor/lib/.git/config", "@/proj/vendor/lib/.git/config",
 		    "--ro-bind", "@/proj/vendor/lib/.git/hooks", "@/proj/vendor/lib/.git/hooks");
 	ck_assert(has(&F.plan.placeholders, "@/other/.git/worktrees/wt/hooks"));
+}
+END_TEST
+
+START_TEST(directories_above_protected_paths_are_pinned_unless_read_only)
+{
+	make("proj/.idea/");
+	make("proj/.vscode/");
+	make("proj/a/b/.bashrc");
+	make("proj/ro/c/.bashrc");
+	strv_push(&F.cfg.filesystem.allow_write, ".");
+	strv_push(&F.cfg.filesystem.deny_write, "ro");
+	plan_ok();
+	EXPECT_ARGS(BASE_NORMAL, "--bind", "@/proj", "@/proj",
+		    "--ro-bind", "@/proj/.idea", "@/proj/.idea",
+		    "--ro-bind", "@/proj/.vscode", "@/proj/.vscode",
+		    "--bind", "@/proj/a", "@/proj/a",
+		    "--ro-bind", "@/proj/ro", "@/proj/ro",
+		    "--bind", "@/proj/a/b", "@/proj/a/b",
+		    "--ro-bind", "@/proj/a/b/.bashrc", "@/proj/a/b/.bashrc");
+}
+END_TEST
+
+START_TEST(git_and_fence_config_dirs_stay_read_only)
+{
+	make("home/.config/git/config");
+	strv_push(&F.cfg.filesystem.allow_write, "~/.config/**");
+	plan_ok();
+	EXPECT_ARGS(BASE_NORMAL, "--bind", "@/home/.config", "@/home/.config",
+		    "--ro-bind", "@/home/.config/fence", "@/home/.config/fence",
+		    "--ro-bind", "@/home/.config/git", "@/home/.config/git");
+	ck_assert(has(&F.plan.placeholders, "@/home/.config/fence"));
+	mountplan_remove_placeholders(&F.plan);
+	mountplan_done(&F.plan);
+
+	make("xdg/");
+	set_env("XDG_CONFIG_HOME=@/xdg", NULL);
+	strv_push(&F.cfg.filesystem.allow_write, "../xdg");
+	plan_ok();
+	EXPECT_ARGS(BASE_NORMAL, "--bind", "@/xdg", "@/xdg",
+		    "--bind", "@/home/.config", "@/home/.config",
+		    "--ro-bind", "@/xdg/fence", "@/xdg/fence",
+		    "--ro-bind", "@/xdg/git", "@/xdg/git");
 }
 END_TEST
 
@@ -394,9 +445,12 @@ START_TEST(globs_expand_star_question_class_and_double_star)
 		    "--ro-bind", "@/proj/.idea", "@/proj/.idea",
 		    "--ro-bind", "@/proj/.vscode", "@/proj/.vscode",
 		    "--ro-bind", "@/proj/a.key", "@/proj/a.key",
+		    "--bind", "@/proj/deep", "@/proj/deep",
+		    "--bind", "@/proj/sub", "@/proj/sub",
 		    "--ro-bind", "@/proj/x1.log", "@/proj/x1.log",
 		    "--ro-bind", "@/proj/x2.log", "@/proj/x2.log",
 		    "--ro-bind", "@/proj/y.txt", "@/proj/y.txt",
+		    "--bind", "@/proj/deep/er", "@/proj/deep/er",
 		    "--ro-bind", "@/proj/sub/.env.local", "@/proj/sub/.env.local",
 		    "--ro-bind", "@/proj/deep/er/b.key", "@/proj/deep/er/b.key");
 }
@@ -831,6 +885,8 @@ static Suite *mountplan_suite(void)
 	tcase_add_test(tc, allow_write_home_protects_shell_startup_files);
 	tcase_add_test(tc, allow_git_config_leaves_config_writable_but_not_hooks);
 	tcase_add_test(tc, nested_repository_and_gitdir_file_are_protected);
+	tcase_add_test(tc, directories_above_protected_paths_are_pinned_unless_read_only);
+	tcase_add_test(tc, git_and_fence_config_dirs_stay_read_only);
 	tcase_add_test(tc, deny_read_masks_directory_with_tmpfs_and_file_with_empty_file);
 	tcase_add_test(tc, deny_write_turns_writable_path_read_only);
 	tcase_add_test(tc, deny_write_outside_writable_paths_adds_nothing);
