@@ -701,6 +701,7 @@ static void collect_dangerous(struct planner *pl)
 	const char *xdg = sockscan_getenv(pl->envp, "XDG_CONFIG_HOME");
 	_cleanup_free_ char *config_home = xdg && xdg[0] == '/' ? xstrdup(xdg)
 							       : fspath_join(pl->req->home, ".config");
+	char real_config_home[PATH_MAX];
 
 	/* A crashed run's placeholders go first, so that they are not taken for the user's. */
 	if (access(registry, F_OK) == 0)
@@ -714,10 +715,12 @@ static void collect_dangerous(struct planner *pl)
 	dangerous_add_dir(&set, pl->req->cwd, allow_git_config, true);
 	dangerous_add_dir(&set, pl->req->home, allow_git_config, true);
 	/*
-	 * TODO: a missing config_home under a writable home gets no
+	 * Canonical, so that a placeholder's parent compares with the writable
+	 * roots.  TODO: a missing config_home under a writable home gets no
 	 * placeholder, so the sandbox can still create config_home/git there.
 	 */
-	dangerous_add_config_dirs(&set, config_home);
+	if (realpath(config_home, real_config_home))
+		dangerous_add_config_dirs(&set, real_config_home);
 	if (is_writable(pl, pl->req->cwd))
 		dangerous_walk(&set, pl->req->cwd, allow_git_config, &cwd_budget);
 	if (cwd_budget.truncated && cwd_budget.too_deep)
