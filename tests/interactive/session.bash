@@ -18,7 +18,7 @@ session_setup() {
 }
 
 session_teardown() {
-	local pid
+	local pid name
 	pid=$(session_pid 2>/dev/null)
 	pid=${pid:-${SESSION_PID:-}}
 	"$FENCE" kill "$SNAME" >/dev/null 2>&1
@@ -27,6 +27,11 @@ session_teardown() {
 		wait_until 10 pid_gone "$pid" || kill -TERM "$pid" 2>/dev/null
 		wait_until 10 pid_gone "$pid" || kill -9 "$pid" 2>/dev/null
 	fi
+	# Sessions named after the working directory, which a failed test may
+	# have left: the runtime directory is this test's own, so all are ours.
+	for name in $("$FENCE" ls --json 2>/dev/null | grep -oE '"name": *"[^"]*"' | cut -d'"' -f4); do
+		"$FENCE" kill "$name" >/dev/null 2>&1
+	done
 	tmx kill-server >/dev/null 2>&1
 	return 0
 }
