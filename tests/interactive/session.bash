@@ -114,6 +114,12 @@ detach() {
 	local st
 	tmx send-keys -t "$1" C-] d
 	st=$(wait_exit "$1") || return 1
+	# tmux 3.3a sometimes never records the status of a pane whose process
+	# exited right after closing its terminal; the client's own last line
+	# then shows that it detached.
+	if [ -z "$st" ] && screen_of "$1" | grep -q "^\[detached from session '$SNAME'\]$"; then
+		st=0
+	fi
 	[ "$st" = 0 ] || {
 		echo "detach exited '$st', signal '$(tmx display -p -t "$1" '#{pane_dead_signal}')'" >&2
 		screen_of "$1" >&2
