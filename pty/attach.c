@@ -205,6 +205,8 @@ static void handle_frame(const struct proto_frame *f, const struct attach_option
 		end->done = true;
 		if (proto_parse_exit(f->payload, f->len, &end->status) < 0)
 			end->status = FENCE_EXIT_FAILURE;
+		end->message = xasprintf("[session '%s' ended with status %d]", o->name,
+					 end->status);
 		break;
 	case PROTO_DETACHED:
 		end->done = true;

@@ -85,7 +85,11 @@ wait_exit() {
 	# tmux marks the pane dead when its terminal reads EOF, which can come
 	# a moment before it has collected the exit status.
 	wait_until 5 pane_status_known "$1"
-	tmx display -p -t "$1" '#{pane_dead_status}'
+	local st
+	st=$(tmx display -p -t "$1" '#{pane_dead_status}')
+	# tmux 3.3a sometimes never records it; the client's last line has it.
+	[ -n "$st" ] || st=$(screen_of "$1" | sed -n "s/^\[session '$SNAME' ended with status \([0-9]*\)\]$/\1/p" | tail -1)
+	printf '%s\n' "$st"
 }
 
 pane_status_known() {
