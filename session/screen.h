@@ -63,12 +63,12 @@ struct screen_limits {
 
 struct screen;
 
-/* Called with bytes libvterm answers to queries (DA, DSR); they go to the PTY. */
+/* Callback for libvterm's replies to queries (DA, DSR), which go to the PTY. */
 typedef void (*screen_reply_fn)(const char *bytes, size_t len, void *user);
 /*
- * Called with each complete OSC string (without ESC ] and the terminator),
- * whole even when it arrived split across reads; strings longer than
- * SCREEN_OSC_MAX are cut and flagged.
+ * Callback for each complete OSC string, without ESC ] and the terminator.
+ * A string split across reads arrives whole.  A string longer than
+ * SCREEN_OSC_MAX is cut and flagged as truncated.
  */
 typedef void (*screen_osc_fn)(const char *text, size_t len, bool truncated, void *user);
 #define SCREEN_OSC_MAX 4096
@@ -90,7 +90,7 @@ void screen_resize(struct screen *s, int rows, int cols);
 int screen_rows(const struct screen *s);
 int screen_cols(const struct screen *s);
 
-/* screen_scrollback_lines: how many lines the scrollback holds now. */
+/* screen_scrollback_lines: the number of lines in the scrollback now. */
 size_t screen_scrollback_lines(const struct screen *s);
 /* screen_scrollback_bytes: the memory the scrollback lines use. */
 size_t screen_scrollback_bytes(const struct screen *s);
