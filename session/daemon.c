@@ -423,15 +423,20 @@ static void on_proxy_event(const struct proxy_event *ev, void *userdata)
 	log_debug("%s", line);
 	if (ev->kind == PROXY_EVENT_BLOCKED) {
 		_cleanup_free_ char *target = xasprintf("%s:%d", ev->host, ev->port);
-		const struct timeline_violation *tv;
+		const char *command;
 
 		d->violations++;
-		/* Shell hooks: put the block on the command line running now. */
-		pty_catch_up(d);
-		tv = timeline_add_violation(&d->timeline, now_ms(), "net", target,
-					    ev->rule ? ev->rule : ev->reason);
-		violation_session_proxy_event(d, ev, tv->command); /* violations: the record */
+		command = daemon_attribute(d, "net", target, ev->rule ? ev->rule : ev->reason);
+		violation_session_proxy_event(d, ev, command); /* violations: the record */
 	}
+}
+
+const char *daemon_attribute(struct daemon *d, const char *kind, const char *target,
+			     const char *detail)
+{
+	/* Shell hooks: read the command's start mark before the lookup. */
+	pty_catch_up(d);
+	return timeline_add_violation(&d->timeline, now_ms(), kind, target, detail)->command;
 }
 
 /* Start the sandboxed shell on the PTY slave. */
@@ -470,6 +475,8 @@ static int spawn_shell(struct daemon *d, int slave, char **ret_error)
 	po.flags = UV_PROCESS_DETACHED;
 	po.exit_cb = on_shell_exit;
 	d->shell.data = d;
+	/* violations: the eBPF monitor watches the pid namespace of the bwrap spawned next */
+	violation_session_ebpf_start(d);
 	r = uv_spawn(d->loop, &d->shell, &po);
 	sandbox_close_child_fds(l);
 	if (r < 0) {

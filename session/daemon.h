@@ -96,6 +96,13 @@ void daemon_input(struct daemon *d, const char *buf, size_t len);
 void daemon_schedule_render(struct daemon *d);
 /* daemon_apply_size: resize the PTY and screen to what the size policy picks. */
 void daemon_apply_size(struct daemon *d);
+/*
+ * daemon_attribute: put a violation on the shell command line running now
+ * (the timeline), reading pending PTY output first.  Returns that command
+ * line, valid until the next call, or NULL.
+ */
+const char *daemon_attribute(struct daemon *d, const char *kind, const char *target,
+			     const char *detail);
 /* daemon_kill: end the shell; the session then shuts down. */
 void daemon_kill(struct daemon *d);
 

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "platform/linux/ebpfmon.h"
+#include "platform/linux/features.h"
 #include "proxy/proxy.h"
 #include "session/daemon.h"
 
@@ -43,11 +45,111 @@ void violation_session_start(struct daemon *d)
 	if (error)
 		log_debug("%s, records are kept in memory only", error);
 	violation_bus_subscribe(d->vs.bus, on_record, d);
-	if (!d->vs.ebpf_status)
-		/* TODO: no eBPF monitor is started yet, so file and exec
-		 * denials inside the sandbox are not recorded; the pane says so. */
-		d->vs.ebpf_status = xstrdup(geteuid() == 0 ? "ebpf off: monitor not built in"
-							   : "ebpf off: needs root or CAP_BPF");
+}
+
+/* ---- the eBPF denial monitor ---- */
+
+/* How often the pane's eBPF line picks up a new dropped count. */
+#define EBPF_STATUS_MS 1000
+
+/* Set the pane's eBPF line from the monitor's dropped count. */
+static void ebpf_update_status(struct daemon *d, bool force)
+{
+	unsigned long long dropped = ebpfmon_dropped(d->vs.ebpf);
+	char line[64];
+
+	if (!force && dropped == d->vs.ebpf_dropped)
+		return;
+	d->vs.ebpf_dropped = dropped;
+	if (dropped)
+		snprintf(line, sizeof(line), "ebpf on, %llu repeats dropped", dropped);
+	else
+		snprintf(line, sizeof(line), "ebpf on");
+	violation_session_set_ebpf_status(d, line);
+}
+
+static void on_ebpf_timer(uv_timer_t *t)
+{
+	ebpf_update_status(t->data, false);
+}
+
+/* The record's kind: exec for the exec syscalls, file for a path, syscall otherwise. */
+static enum violation_kind ebpf_kind(const struct ebpfmon_record *rec)
+{
+	if (strcmp(rec->syscall, "execve") == 0 || strcmp(rec->syscall, "execveat") == 0)
+		return VIOLATION_EXEC;
+	return rec->path[0] ? VIOLATION_FILE : VIOLATION_SYSCALL;
+}
+
+/* One denied syscall of the shell's sandbox: a record under the command line running now. */
+static void on_denial(const struct ebpfmon_record *rec, void *userdata)
+{
+	struct daemon *d = userdata;
+	enum violation_kind kind = ebpf_kind(rec);
+	const char *errname = strerrorname_np(rec->err);
+	const char *target = rec->path[0] ? rec->path : rec->syscall;
+	const char *command;
+	char detail[96];
+
+	snprintf(detail, sizeof(detail), "%s: %s", rec->syscall, errname ? errname : "?");
+	d->violations++;
+	command = daemon_attribute(d, violation_kind_name(kind), target, detail);
+	violation_session_post(d, &(struct violation){
+					  .source = VIOLATION_SOURCE_EBPF,
+					  .kind = kind,
+					  .action = VIOLATION_DENIED,
+					  .target = target,
+					  .detail = detail,
+					  .pid = rec->pid,
+					  .comm = rec->comm,
+					  .command = command,
+				  });
+}
+
+void violation_session_ebpf_start(struct daemon *d)
+{
+	const struct linux_features *f = &d->launch.features;
+	_cleanup_free_ char *line = NULL;
+	int r;
+
+	if (!f->bpf) {
+		line = xasprintf("ebpf off: %s", f->bpf_reason);
+		log_debug("eBPF monitor off: %s", f->bpf_reason);
+		violation_session_set_ebpf_status(d, line);
+		return;
+	}
+	/* pidns 0: the first new pid namespace a child of this process makes. */
+	r = ebpfmon_start(d->loop, 0, on_denial, d, &d->vs.ebpf);
+	if (r < 0) {
+		line = xasprintf("ebpf off: %s", ebpfmon_reason(r));
+		log_debug("eBPF monitor off: %s", strerror(-r));
+		violation_session_set_ebpf_status(d, line);
+		return;
+	}
+	uv_timer_init(d->loop, &d->vs.ebpf_timer);
+	d->vs.ebpf_timer.data = d;
+	uv_timer_start(&d->vs.ebpf_timer, on_ebpf_timer, EBPF_STATUS_MS, EBPF_STATUS_MS);
+	d->vs.ebpf_timer_active = true;
+	ebpf_update_status(d, true);
+	log_debug("eBPF monitor started");
+}
+
+static void on_ebpf_timer_closed(uv_handle_t *h)
+{
+}
+
+/* Stop the monitor: its last records still reach the bus, its dropped count the debug log. */
+static void ebpf_stop(struct daemon *d)
+{
+	unsigned long long dropped;
+
+	if (d->vs.ebpf_timer_active)
+		uv_close((uv_handle_t *)&d->vs.ebpf_timer, on_ebpf_timer_closed);
+	d->vs.ebpf_timer_active = false;
+	if (!d->vs.ebpf)
+		return;
+	dropped = ebpfmon_stop(TAKE_PTR(d->vs.ebpf));
+	log_debug("eBPF monitor stopped, %llu repeated denials dropped", dropped);
 }
 
 void violation_session_set_policy(struct daemon *d, const struct fence_config *c,
@@ -66,6 +168,7 @@ void violation_session_set_policy(struct daemon *d, const struct fence_config *c
 
 void violation_session_shutdown(struct daemon *d)
 {
+	ebpf_stop(d);
 	violation_ask_stop(d);
 }
 

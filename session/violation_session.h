@@ -21,7 +21,10 @@
 #include "session/render.h"
 #include "session/violation.h"
 
+#include <uv.h>
+
 struct daemon;
+struct ebpfmon;
 struct client;
 struct proxy_event;
 struct proxy;
@@ -32,7 +35,11 @@ struct violation_asks;
 struct violation_session {
 	struct violation_bus *bus; /* owned */
 	struct pane_model model;
-	char *ebpf_status; /* owned: why the eBPF monitor is off, shown in the pane; NULL when on */
+	char *ebpf_status; /* owned: the pane's eBPF line: "ebpf on" or why it is off; NULL before the shell starts */
+	struct ebpfmon *ebpf; /* the eBPF denial monitor of the shell's sandbox, or NULL */
+	uv_timer_t ebpf_timer; /* refreshes the dropped count in ebpf_status */
+	bool ebpf_timer_active;
+	unsigned long long ebpf_dropped; /* what ebpf_status shows */
 	struct prompt_policy policy; /* the prompt's view of the network policy */
 	bool policy_ready; /* violation_session_set_policy ran */
 	struct violation_asks *asks; /* owned: held requests (violation_ask.c), NULL when off */
@@ -54,8 +61,16 @@ struct violation_client {
 /* violation_session_start: make the bus and its log for daemon d. */
 void violation_session_start(struct daemon *d);
 /*
- * violation_session_shutdown: deny every held request and close the ask
- * timer; called while the loop still runs (daemon_shutdown).
+ * violation_session_ebpf_start: start the eBPF denial monitor for the
+ * sandbox of the bwrap that d spawns next (call it right before that
+ * spawn, after anything else that may start sandboxes), or set the pane's
+ * line to why it cannot run.
+ */
+void violation_session_ebpf_start(struct daemon *d);
+/*
+ * violation_session_shutdown: stop the eBPF monitor, deny every held
+ * request and close the ask timer; called while the loop still runs
+ * (daemon_shutdown).
  */
 void violation_session_shutdown(struct daemon *d);
 
@@ -80,7 +95,7 @@ void violation_session_proxy_event(struct daemon *d, const struct proxy_event *e
 void violation_session_set_policy(struct daemon *d, const struct fence_config *c,
 				  const struct strv *chain, struct proxy *proxy);
 
-/* violation_session_set_ebpf_status: why the eBPF monitor is off (NULL: it runs). */
+/* violation_session_set_ebpf_status: the pane's eBPF line ("ebpf on", or why it is off). */
 void violation_session_set_ebpf_status(struct daemon *d, const char *why);
 
 /*

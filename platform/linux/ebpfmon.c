@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <linux/types.h>
 #include <seccomp.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -17,12 +19,30 @@
 #include "denials.skel.h"
 #include "util/util.h"
 
+/*
+ * De-duplication across processes: the BPF side limits each process, but a
+ * shell loop starts a new process for every failing command.  Records with
+ * the same syscall, errno, command name and path may pass DEDUP_BURST
+ * times per DEDUP_WINDOW_NS; the rest are counted as dropped.
+ */
+#define DEDUP_SLOTS 128
+#define DEDUP_BURST 4
+#define DEDUP_WINDOW_NS 1000000000ULL
+
+struct dedup_slot {
+	uint64_t hash; /* 0: free */
+	uint64_t start; /* CLOCK_MONOTONIC ns of the window's first record */
+	unsigned count;
+};
+
 struct ebpfmon {
 	struct fence_denials *skel;
 	struct ring_buffer *rb;
 	uv_poll_t poll;
 	ebpfmon_cb cb;
 	void *userdata;
+	struct dedup_slot dedup[DEDUP_SLOTS];
+	unsigned long long dedup_dropped;
 };
 
 /* libbpf's own messages go to the debug log only. */
@@ -41,6 +61,44 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return 0;
 }
 
+/* FNV-1a over len bytes, continuing from h. */
+static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ p[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+/* Check that a record with this syscall, errno, comm and path still has room in its burst. */
+static bool dedup_allows(struct ebpfmon *m, const struct ebpfmon_event *ev, const char *comm,
+			 const char *path)
+{
+	struct timespec ts;
+	uint64_t h = 0xcbf29ce484222325ULL, now;
+	struct dedup_slot *s;
+
+	h = fnv1a(h, &ev->nr, sizeof(ev->nr));
+	h = fnv1a(h, &ev->err, sizeof(ev->err));
+	h = fnv1a(h, comm, strlen(comm) + 1);
+	h = fnv1a(h, path, strlen(path) + 1);
+	h |= 1; /* never 0, the free mark */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	s = &m->dedup[h % DEDUP_SLOTS];
+	if (s->hash != h || now - s->start > DEDUP_WINDOW_NS) {
+		*s = (struct dedup_slot){.hash = h, .start = now, .count = 1};
+		return true;
+	}
+	if (s->count >= DEDUP_BURST) {
+		m->dedup_dropped++;
+		return false;
+	}
+	s->count++;
+	return true;
+}
+
 /* One ring buffer record: name the syscall and hand it to the callback. */
 static int on_event(void *ctx, void *data, size_t size)
 {
@@ -54,12 +112,14 @@ static int on_event(void *ctx, void *data, size_t size)
 
 	if (size < sizeof(*ev))
 		return 0;
-	name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, (int)ev->nr);
-	snprintf(fallback, sizeof(fallback), "syscall_%u", ev->nr);
 	memcpy(comm, ev->comm, sizeof(ev->comm));
 	comm[sizeof(ev->comm)] = '\0';
 	memcpy(path, ev->path, sizeof(ev->path));
 	path[sizeof(ev->path)] = '\0';
+	if (!dedup_allows(m, ev, comm, path))
+		return 0;
+	name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, (int)ev->nr);
+	snprintf(fallback, sizeof(fallback), "syscall_%u", ev->nr);
 	rec = (struct ebpfmon_record){
 		.pid = (pid_t)ev->pid,
 		.syscall = name ? name : fallback,
@@ -125,6 +185,14 @@ static void on_closed(uv_handle_t *h)
 	free(h->data);
 }
 
+unsigned long long ebpfmon_dropped(const struct ebpfmon *m)
+{
+	if (!m || !m->skel)
+		return 0;
+	/* The BPF side adds to it atomically; the mmapped value is read as is. */
+	return *(volatile __u64 *)&m->skel->bss->dropped + m->dedup_dropped;
+}
+
 unsigned long long ebpfmon_stop(struct ebpfmon *m)
 {
 	unsigned long long dropped;
@@ -132,7 +200,7 @@ unsigned long long ebpfmon_stop(struct ebpfmon *m)
 	if (!m)
 		return 0;
 	ring_buffer__consume(m->rb);
-	dropped = m->skel->bss->dropped;
+	dropped = ebpfmon_dropped(m);
 	ring_buffer__free(m->rb);
 	fence_denials__destroy(m->skel);
 	m->rb = NULL;
@@ -159,5 +227,8 @@ const char *ebpfmon_reason(int r)
 {
 	if (r == -EPERM || r == -EACCES)
 		return "needs root or CAP_BPF";
+	/* The programs attach to BTF tracepoints and are relocated against the kernel's BTF. */
+	if (access("/sys/kernel/btf/vmlinux", R_OK) < 0)
+		return "the kernel has no BTF (/sys/kernel/btf/vmlinux)";
 	return strerror(-r);
 }

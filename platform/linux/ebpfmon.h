@@ -34,9 +34,16 @@ int ebpfmon_start(uv_loop_t *loop, unsigned long pidns_ino, ebpfmon_cb cb, void 
 		  struct ebpfmon **ret);
 
 /*
+ * ebpfmon_dropped: records dropped so far: by the per-process rate limit,
+ * a full ring buffer, or the de-duplication of the same denial from many
+ * processes.  NULL is fine.
+ */
+unsigned long long ebpfmon_dropped(const struct ebpfmon *m);
+
+/*
  * ebpfmon_stop: read what is left in the ring buffer, detach the programs
- * and close the poll handle (freed in its close callback).  Returns the
- * number of records the rate limit or a full buffer dropped.  NULL is fine.
+ * and close the poll handle (freed in its close callback).  Returns
+ * ebpfmon_dropped() as it was at the end.  NULL is fine.
  */
 unsigned long long ebpfmon_stop(struct ebpfmon *m);
 

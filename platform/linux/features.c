@@ -168,7 +168,7 @@ static bool has_capability(int cap)
 	return data[cap / 32].effective & (1u << (cap % 32));
 }
 
-/* Probe BPF: root or CAP_BPF, and a two-instruction program loads. */
+/* Probe BPF: root or CAP_BPF, a two-instruction program loads, and the kernel has BTF. */
 static void probe_bpf(struct linux_features *f)
 {
 	struct bpf_insn prog[2] = {
@@ -194,6 +194,12 @@ static void probe_bpf(struct linux_features *f)
 		return;
 	}
 	close(fd);
+	/* The denial monitor attaches to BTF tracepoints, relocated against the kernel's BTF. */
+	if (access("/sys/kernel/btf/vmlinux", R_OK) < 0) {
+		snprintf(f->bpf_reason, sizeof(f->bpf_reason),
+			 "the kernel has no BTF (/sys/kernel/btf/vmlinux)");
+		return;
+	}
 	f->bpf = true;
 }
 

@@ -18,7 +18,7 @@ struct linux_features {
 	int landlock_abi; /* 0 = unavailable */
 	bool seccomp; /* seccomp filters can be loaded */
 	bool seccomp_notify; /* SECCOMP_RET_USER_NOTIF */
-	bool bpf; /* root or CAP_BPF, and a BPF program loads */
+	bool bpf; /* root or CAP_BPF, a BPF program loads, and the kernel has BTF */
 	bool in_container; /* /.dockerenv, /run/.containerenv or a container cgroup */
 	bool running_as_root;
 	/* Why a feature is unavailable, for --linux-features and -d; "" if ok. */

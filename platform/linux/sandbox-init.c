@@ -440,12 +440,13 @@ int sandbox_init_main(int spec_fd, int control_fd, char **argv)
 	}
 
 	/*
-	 * bwrap --new-session already made the init a session leader, so
-	 * setsid() fails there with EPERM.  Either way the PTY becomes the
-	 * controlling terminal, because job control inside needs one.
+	 * bwrap --new-session already made the init a session leader, and
+	 * setsid() would fail there with an EPERM that the eBPF monitor
+	 * reports.  Either way the PTY becomes the controlling terminal,
+	 * because job control inside needs one.
 	 */
 	if (s.tty) {
-		if (setsid() < 0 && errno != EPERM)
+		if (getsid(0) != getpid() && setsid() < 0)
 			init_debug(&s, "setsid: %s", strerror(errno));
 		if (ioctl(0, TIOCSCTTY, 0) < 0)
 			init_debug(&s, "cannot take the terminal: %s", strerror(errno));

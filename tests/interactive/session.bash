@@ -170,3 +170,21 @@ press_until() {
 	screen_of "$1" >&2
 	return 1
 }
+
+# pane_text TARGET: the violation pane's columns (right of the separator), one line per row.
+pane_text() {
+	screen_of "$1" | sed -n 's/.*│//p'
+}
+
+pane_matches() {
+	pane_text "$1" | grep -qE -- "$2"
+}
+
+# wait_pane TARGET REGEX [SECONDS]: poll the violation pane until a line matches.
+wait_pane() {
+	if ! wait_until "${3:-15}" pane_matches "$1" "$2"; then
+		echo "timed out waiting for /$2/ in the pane of $1; the screen is:" >&2
+		screen_of "$1" >&2
+		return 1
+	fi
+}

@@ -46,7 +46,7 @@ wait_pane() {
 	if [ "$(id -u)" -ne 0 ]; then
 		wait_pane c1 'ebpf off: needs root or CAP_BPF'
 	else
-		wait_pane c1 'ebpf off'
+		wait_pane c1 '^ebpf (on|off: )'
 	fi
 }
 
