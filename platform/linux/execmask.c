@@ -203,6 +203,17 @@ static void collect_words(const struct fence_config *c, struct strv *ret)
 		}
 }
 
+void execmask_words(const struct fence_config *c, struct strv *ret)
+{
+	struct strv words = { 0 };
+
+	collect_words(c, &words);
+	for (size_t i = 0; i < words.n; i++)
+		if (!allowed_somewhere(c, words.v[i]) && !strv_contains(ret, words.v[i]))
+			strv_push(ret, words.v[i]);
+	strv_done(&words);
+}
+
 /* Decide the mask of one resolved target of `word`. */
 static void plan_target(const struct execmask_request *req, const char *word, const char *target,
 			const struct critical_files *critical, struct execmask_plan *ret)

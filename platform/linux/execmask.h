@@ -41,6 +41,14 @@ struct execmask_plan {
  */
 int execmask_build(const struct execmask_request *req, struct execmask_plan *ret);
 
+/*
+ * execmask_words: append to ret the program words (a name or a path) of
+ * c's single-word deny rules and, when used, default rules, leaving out
+ * the words that command.allow starts a rule with.  Pure: reads no file.
+ * The macOS profile denies these names in the usual bin directories.
+ */
+void execmask_words(const struct fence_config *c, struct strv *ret);
+
 /* execmask_done: free the contents of a plan. */
 void execmask_done(struct execmask_plan *p);
 

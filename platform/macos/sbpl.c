@@ -11,35 +11,54 @@
 
 #include "util/util.h"
 
+/* The kind of value a filter tests.  A rule may only use filters that
+ * apply to its operations: a path filter on mach-lookup, for example,
+ * never matches, and so the rule would silently do nothing. */
+enum filter_class {
+	CLASS_PATH = 1 << 0,   /* literal, subpath, regex, vnode-type */
+	CLASS_IP = 1 << 1,     /* local, remote */
+	CLASS_NAME = 1 << 2,   /* global-name, global-name-regex */
+	CLASS_SYSCTL = 1 << 3, /* sysctl-name, sysctl-name-prefix */
+	CLASS_TARGET = 1 << 4, /* target */
+	CLASS_SOCKET = 1 << 5, /* socket-domain, socket-protocol */
+	CLASS_ANY = 1 << 6,    /* require-*, with: allowed everywhere */
+};
+
+struct operation {
+	const char *name;
+	unsigned classes; /* the filter classes that apply to it */
+};
+
 /* Operations fence's profiles use. */
-static const char *const operations[] = {
-    "default",
-    "file-ioctl",
-    "file-read*",
-    "file-read-data",
-    "file-read-metadata",
-    "file-write*",
-    "file-write-data",
-    "file-write-unlink",
-    "iokit-get-properties",
-    "ipc-posix-sem",
-    "ipc-posix-shm",
-    "mach-lookup",
-    "mach-priv-task-port",
-    "mach-register",
-    "network*",
-    "network-bind",
-    "network-inbound",
-    "network-outbound",
-    "process-exec",
-    "process-fork",
-    "process-info*",
-    "pseudo-tty",
-    "signal",
-    "sysctl-read",
-    "sysctl-write",
-    "system-socket",
-    "user-preference-read",
+static const struct operation operations[] = {
+    {"default", 0},
+    {"file-ioctl", CLASS_PATH},
+    {"file-read*", CLASS_PATH},
+    {"file-read-data", CLASS_PATH},
+    {"file-read-metadata", CLASS_PATH},
+    {"file-write*", CLASS_PATH},
+    {"file-write-data", CLASS_PATH},
+    {"file-write-unlink", CLASS_PATH},
+    {"iokit-get-properties", 0},
+    {"ipc-posix-sem", 0},
+    {"ipc-posix-shm", 0},
+    {"mach-lookup", CLASS_NAME},
+    {"mach-priv-task-port", CLASS_TARGET},
+    {"mach-register", CLASS_NAME},
+    /* A path filter on network operations matches Unix sockets. */
+    {"network*", CLASS_PATH | CLASS_IP},
+    {"network-bind", CLASS_PATH | CLASS_IP},
+    {"network-inbound", CLASS_PATH | CLASS_IP},
+    {"network-outbound", CLASS_PATH | CLASS_IP},
+    {"process-exec", CLASS_PATH},
+    {"process-fork", 0},
+    {"process-info*", CLASS_TARGET},
+    {"pseudo-tty", 0},
+    {"signal", CLASS_TARGET},
+    {"sysctl-read", CLASS_SYSCTL},
+    {"sysctl-write", CLASS_SYSCTL},
+    {"system-socket", CLASS_SOCKET},
+    {"user-preference-read", 0},
 };
 
 enum arg_kind {
@@ -56,27 +75,28 @@ enum arg_kind {
 struct filter {
 	const char *name;
 	enum arg_kind kind;
+	enum filter_class class;
 	const char *symbols; /* for ARG_SYMBOL: space-separated, with spaces around */
 };
 
 static const struct filter filters[] = {
-    {"literal", ARG_PATH, NULL},
-    {"subpath", ARG_PATH, NULL},
-    {"regex", ARG_REGEX, NULL},
-    {"global-name", ARG_STRING, NULL},
-    {"global-name-regex", ARG_REGEX, NULL},
-    {"sysctl-name", ARG_STRING, NULL},
-    {"sysctl-name-prefix", ARG_STRING, NULL},
-    {"require-all", ARG_FILTERS, NULL},
-    {"require-any", ARG_FILTERS, NULL},
-    {"require-not", ARG_FILTERS, NULL},
-    {"local", ARG_IP, NULL},
-    {"remote", ARG_IP, NULL},
-    {"target", ARG_SYMBOL, " same-sandbox "},
-    {"vnode-type", ARG_SYMBOL, " CHARACTER-DEVICE DIRECTORY REGULAR-FILE "},
-    {"socket-domain", ARG_SYMBOL, " AF_SYSTEM "},
-    {"socket-protocol", ARG_NUMBER, NULL},
-    {"with", ARG_MESSAGE, NULL},
+    {"literal", ARG_PATH, CLASS_PATH, NULL},
+    {"subpath", ARG_PATH, CLASS_PATH, NULL},
+    {"regex", ARG_REGEX, CLASS_PATH, NULL},
+    {"global-name", ARG_STRING, CLASS_NAME, NULL},
+    {"global-name-regex", ARG_REGEX, CLASS_NAME, NULL},
+    {"sysctl-name", ARG_STRING, CLASS_SYSCTL, NULL},
+    {"sysctl-name-prefix", ARG_STRING, CLASS_SYSCTL, NULL},
+    {"require-all", ARG_FILTERS, CLASS_ANY, NULL},
+    {"require-any", ARG_FILTERS, CLASS_ANY, NULL},
+    {"require-not", ARG_FILTERS, CLASS_ANY, NULL},
+    {"local", ARG_IP, CLASS_IP, NULL},
+    {"remote", ARG_IP, CLASS_IP, NULL},
+    {"target", ARG_SYMBOL, CLASS_TARGET, " same-sandbox "},
+    {"vnode-type", ARG_SYMBOL, CLASS_PATH, " CHARACTER-DEVICE DIRECTORY REGULAR-FILE "},
+    {"socket-domain", ARG_SYMBOL, CLASS_SOCKET, " AF_SYSTEM "},
+    {"socket-protocol", ARG_NUMBER, CLASS_SOCKET, NULL},
+    {"with", ARG_MESSAGE, CLASS_ANY, NULL},
 };
 
 enum token_kind {
@@ -100,6 +120,10 @@ struct checker {
 	size_t pos;
 	int line, col;
 	char *error;
+	unsigned classes; /* filter classes that the current rule's operations share */
+	const char *operation; /* borrowed: the current rule's first operation */
+	bool path_filter; /* the current rule has a path filter outside require-not */
+	int negated; /* depth of require-not filters around the current filter */
 };
 
 static void advance(struct checker *ck)
@@ -188,12 +212,12 @@ static struct token next_token(struct checker *ck)
 	return t;
 }
 
-static bool in_list(const char *const *list, size_t n, const char *s)
+static const struct operation *find_operation(const char *name)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(list[i], s) == 0)
-			return true;
-	return false;
+	for (size_t i = 0; i < ELEMENTSOF(operations); i++)
+		if (strcmp(operations[i].name, name) == 0)
+			return &operations[i];
+	return NULL;
 }
 
 static const struct filter *find_filter(const char *name)
@@ -264,11 +288,13 @@ static void check_filter_args(struct checker *ck, const struct filter *f, const 
 			fail(ck, &t, "expected a nested filter in", f->name);
 			break;
 		}
+		ck->negated += strcmp(f->name, "require-not") == 0;
 		do {
 			check_filter(ck, &t);
 			free(t.text);
 			t = next_token(ck);
 		} while (t.kind == TOK_OPEN && !ck->error);
+		ck->negated -= strcmp(f->name, "require-not") == 0;
 		if (t.kind != TOK_CLOSE)
 			fail(ck, &t, "expected ')' to close", f->name);
 		free(t.text);
@@ -293,7 +319,13 @@ static void check_filter(struct checker *ck, const struct token *open)
 		fail(ck, &head, "expected a filter name", NULL);
 	} else if (!(f = find_filter(head.text))) {
 		fail(ck, &head, "unknown filter", head.text);
+	} else if (f->class != CLASS_ANY && !(f->class & ck->classes)) {
+		_cleanup_free_ char *what = xasprintf("%s' on '%s", f->name, ck->operation);
+
+		fail(ck, &head, "filter does not apply to the operation:", what);
 	} else {
+		if (f->class == CLASS_PATH && f->kind != ARG_SYMBOL && ck->negated == 0)
+			ck->path_filter = true;
 		check_filter_args(ck, f, &head);
 	}
 	free(head.text);
@@ -303,17 +335,29 @@ static void check_filter(struct checker *ck, const struct token *open)
 static void check_rule(struct checker *ck, const struct token *action)
 {
 	struct token t = next_token(ck);
+	struct token first = {.kind = TOK_END};
+	_cleanup_free_ char *first_name = NULL;
 	size_t ops = 0;
 
+	ck->classes = ~0u;
+	ck->path_filter = false;
 	while (t.kind == TOK_ATOM && !ck->error) {
-		if (!in_list(operations, ELEMENTSOF(operations), t.text))
+		const struct operation *op = find_operation(t.text);
+
+		if (!op)
 			fail(ck, &t, "unknown operation", t.text);
-		ops++;
+		else
+			ck->classes &= op->classes;
+		if (ops++ == 0) {
+			first = (struct token){.line = t.line, .col = t.col};
+			first_name = TAKE_PTR(t.text);
+		}
 		free(t.text);
 		t = next_token(ck);
 	}
 	if (ops == 0)
 		fail(ck, &t, "expected an operation after", action->text);
+	ck->operation = first_name;
 	while (t.kind == TOK_OPEN && !ck->error) {
 		check_filter(ck, &t);
 		free(t.text);
@@ -322,6 +366,14 @@ static void check_rule(struct checker *ck, const struct token *action)
 	if (t.kind != TOK_CLOSE)
 		fail(ck, &t, "expected ')' to close", action->text);
 	free(t.text);
+
+	/* A bare deny of process-exec stops every program, the shell
+	 * included; fence only ever denies named executables. */
+	if (!ck->error && strcmp(action->text, "deny") == 0 && ops == 1 && first_name &&
+	    strcmp(first_name, "process-exec") == 0 && !ck->path_filter)
+		fail(ck, &first, "deny without a path filter blocks every program in",
+		     "process-exec");
+	ck->operation = NULL;
 }
 
 static void check_form(struct checker *ck, const struct token *open)

@@ -127,6 +127,13 @@ static const char *const base_sysctl_prefixes[] = {
     "machdep.cpu.", "machdep.ptrauth_", "net.routetable.",
 };
 
+/* Where a runtime exec rule's program name is denied: the directories of
+ * the default PATH of macOS, and those of Homebrew and MacPorts. */
+static const char *const exec_word_dirs[] = {
+    "/bin",	"/sbin",	   "/usr/bin",		"/usr/sbin",	  "/usr/local/bin",
+    "/usr/local/sbin", "/opt/homebrew/bin", "/opt/homebrew/sbin", "/opt/local/bin", "/opt/local/sbin",
+};
+
 /* Device nodes every program may use: ioctl (isatty) and reading. */
 static const char *const base_devices[] = {
     "/dev/null", "/dev/zero", "/dev/random", "/dev/urandom", "/dev/tty", "/dev/dtracehelper",
@@ -531,22 +538,66 @@ static void emit_mach(struct profile *pr, const struct fence_config *c)
 		mach_rule(pr, "mach-register", c->macos.mach_register.v[i]);
 }
 
-/* Runtime exec rules: the resolved executables cannot be started, whatever
+/*
+ * Deny one program word of the runtime exec rules: a path as itself, a
+ * name in each directory of exec_word_dirs, all in one rule.  Seatbelt
+ * compares the resolved path, so a symlink elsewhere that leads to one of
+ * these files is covered too; a copy under another name is not.
+ */
+static void exec_word_rule(struct profile *pr, const char *word)
+{
+	const char *shell = pr->p->shell;
+	struct strv literals = {0};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	if (strchr(word, '/'))
+		strv_push_take(&literals, path_absolute(pr->p, word));
+	else
+		for (size_t i = 0; i < ELEMENTSOF(exec_word_dirs); i++)
+			strv_pushf(&literals, "%s/%s", exec_word_dirs[i], word);
+
+	out = open_memstream(&buf, &len);
+	if (!out)
+		abort();
+	for (size_t i = 0; i < literals.n; i++) {
+		_cleanup_free_ char *quoted = NULL;
+
+		if (shell && strcmp(literals.v[i], shell) == 0)
+			continue;
+		quoted = sbpl_quote(pr, literals.v[i]);
+		fprintf(out, " (literal %s)", quoted);
+	}
+	fclose(out);
+	if (len > 0)
+		rule(pr, "(deny process-exec%s %s)", buf, pr->tag_message);
+	free(buf);
+	strv_done(&literals);
+}
+
+/* Runtime exec rules: the denied programs cannot be started, whatever
  * name or link leads to them. */
 static void emit_exec_denials(struct profile *pr)
 {
+	const char *const *words = pr->p->exec_deny_words;
 	const char *const *paths = pr->p->exec_deny_paths;
 
-	if (!paths || !paths[0])
+	if ((!words || !words[0]) && (!paths || !paths[0]))
 		return;
 	fprintf(pr->f, "\n; runtime exec denials\n");
-	for (size_t i = 0; paths[i]; i++) {
+	for (size_t i = 0; words && words[i]; i++)
+		exec_word_rule(pr, words[i]);
+	for (size_t i = 0; paths && paths[i]; i++) {
 		struct strv spellings = {0};
 
 		path_spellings(pr->p, paths[i], &spellings);
 		for (size_t j = 0; j < spellings.n; j++) {
-			_cleanup_free_ char *quoted = sbpl_quote(pr, spellings.v[j]);
+			_cleanup_free_ char *quoted = NULL;
 
+			if (pr->p->shell && strcmp(spellings.v[j], pr->p->shell) == 0)
+				continue;
+			quoted = sbpl_quote(pr, spellings.v[j]);
 			rule(pr, "(deny process-exec (literal %s) %s)", quoted, pr->tag_message);
 		}
 		strv_done(&spellings);

@@ -35,9 +35,17 @@ struct seatbelt_params {
 	const char *log_tag;
 	int http_proxy_port;  /* host port of fence's HTTP proxy, 0 = none */
 	int socks_proxy_port; /* host port of fence's SOCKS5 proxy, 0 = none */
+	/* Program words of the runtime exec rules (execmask_words), each
+	 * denied as `process-exec` in the usual bin directories of macOS, or
+	 * as the path itself when it contains '/'; NULL-terminated, NULL for
+	 * none. */
+	const char *const *exec_deny_words;
 	/* Canonical paths of executables that runtime exec rules deny
-	 * (`process-exec`), NULL-terminated; NULL for none. */
+	 * (`process-exec`), as a host resolved them through PATH and
+	 * symlinks; NULL-terminated, NULL for none. */
 	const char *const *exec_deny_paths;
+	/* The sandbox's shell, which no exec denial covers; NULL for none. */
+	const char *shell;
 	/* `-p` reverse ports were asked for, which implies local binding. */
 	bool exposed_ports;
 	/* Resolve symlinks of existing non-glob paths and emit both spellings.

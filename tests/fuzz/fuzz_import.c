@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * tests/fuzz/fuzz_import.c: both importers and the JSON writer on arbitrary
- * settings text.  The first byte chooses the importer.
+ * settings text.  The first byte chooses the importer: odd for Claude Code
+ * settings, even for the sandbox runtime's (the seeds start with '1' and '0').
  */
 #include <stdint.h>
 #include <string.h>

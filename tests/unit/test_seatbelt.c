@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "platform/linux/execmask.h"
 #include "platform/macos/sbpl.h"
 #include "platform/macos/seatbelt.h"
 #include "policy/policy.h"
@@ -54,6 +55,20 @@ static char *build(const struct fence_config *c, const struct seatbelt_params *p
 	int r = seatbelt_profile_build(c, p, &profile);
 
 	ck_assert_int_eq(r, 0);
+	return profile;
+}
+
+/* Build as a run does: with the program words of c's runtime exec rules. */
+static char *build_with_words(const struct fence_config *c, struct seatbelt_params *p)
+{
+	struct strv words = {0};
+	char *profile;
+
+	execmask_words(c, &words);
+	p->exec_deny_words = (const char *const *)words.v;
+	profile = build(c, p);
+	p->exec_deny_words = NULL;
+	strv_done(&words);
 	return profile;
 }
 
@@ -120,9 +135,11 @@ END_TEST
 
 START_TEST(golden_default_config)
 {
-	struct fence_config c = {.network.allow_local_outbound = TRI_UNSET};
+	/* The built-in default: no lists, the default deny list in use. */
+	struct fence_config c = {.network.allow_local_outbound = TRI_UNSET,
+				 .command.use_defaults = TRI_UNSET};
 	struct seatbelt_params p = fixed_params();
-	_cleanup_free_ char *profile = build(&c, &p);
+	_cleanup_free_ char *profile = build_with_words(&c, &p);
 
 	assert_structure(profile);
 	golden_assert("macos/default.sb", profile);
@@ -138,7 +155,7 @@ START_TEST(golden_every_field)
 	load_config("every-field", &c);
 	p.exec_deny_paths = exec_denials;
 	p.user_temp_dir = "/var/folders/zz/abc123";
-	profile = build(&c, &p);
+	profile = build_with_words(&c, &p);
 	assert_structure(profile);
 	golden_assert("macos/every-field.sb", profile);
 	config_done(&c);
@@ -158,7 +175,7 @@ START_TEST(golden_templates)
 		_cleanup_free_ char *profile = NULL;
 
 		load_template(t[i].name, &c);
-		profile = build(&c, &p);
+		profile = build_with_words(&c, &p);
 		assert_structure(profile);
 		golden_assert(golden, profile);
 		config_done(&c);
@@ -352,6 +369,75 @@ START_TEST(exec_denials_are_literal_paths)
 }
 END_TEST
 
+START_TEST(exec_words_denied_in_bin_directories)
+{
+	struct fence_config c = {.network.allow_local_outbound = TRI_UNSET,
+				 .command.use_defaults = TRI_UNSET};
+	struct seatbelt_params p = fixed_params();
+	_cleanup_free_ char *profile = NULL;
+
+	strv_push(&c.command.deny, "terraform");
+	strv_push(&c.command.deny, "tools/deploy");
+	profile = build_with_words(&c, &p);
+	ck_assert_ptr_nonnull(strstr(profile, "(deny process-exec (literal \"/bin/terraform\") "
+					      "(literal \"/sbin/terraform\") (literal "
+					      "\"/usr/bin/terraform\")"));
+	ck_assert_ptr_nonnull(strstr(profile, "(literal \"/opt/homebrew/bin/terraform\")"));
+	ck_assert_ptr_nonnull(strstr(profile, "(literal \"/opt/local/sbin/terraform\") "
+					      "(with message \"fence-0123456789abcdef\"))\n"));
+	/* A word with a slash is a path, relative to cwd. */
+	ck_assert_ptr_nonnull(strstr(profile, "(deny process-exec (literal "
+					      "\"/Users/ana/project/tools/deploy\") (with"));
+	/* The default list is included: one rule per plain program word. */
+	ck_assert_ptr_nonnull(strstr(profile, "(literal \"/sbin/shutdown\")"));
+	ck_assert_ptr_nonnull(strstr(profile, "(literal \"/usr/sbin/nsenter\")"));
+	ck_assert_ptr_null(strstr(profile, "/dd\""));
+	ck_assert_ptr_null(strstr(profile, "/init\""));
+	assert_structure(profile);
+	config_done(&c);
+}
+END_TEST
+
+START_TEST(exec_words_follow_allow_and_defaults)
+{
+	struct fence_config c = {.network.allow_local_outbound = TRI_UNSET};
+	struct seatbelt_params p = fixed_params();
+	_cleanup_free_ char *profile = NULL;
+
+	c.command.use_defaults = TRI_FALSE;
+	strv_push(&c.command.deny, "git");
+	strv_push(&c.command.deny, "sudo");
+	strv_push(&c.command.allow, "git status");
+	profile = build_with_words(&c, &p);
+	/* git stays runnable for the allowed 'git status'. */
+	ck_assert_ptr_null(strstr(profile, "/git\""));
+	ck_assert_ptr_nonnull(strstr(profile, "(literal \"/usr/bin/sudo\")"));
+	ck_assert_ptr_null(strstr(profile, "shutdown"));
+	config_done(&c);
+}
+END_TEST
+
+START_TEST(exec_denials_spare_the_shell)
+{
+	struct fence_config c = {.network.allow_local_outbound = TRI_UNSET};
+	struct seatbelt_params p = fixed_params();
+	static const char *const paths[] = {"/bin/bash", "/usr/local/bin/bash", NULL};
+	_cleanup_free_ char *profile = NULL;
+
+	c.command.use_defaults = TRI_FALSE;
+	strv_push(&c.command.deny, "bash");
+	p.shell = "/bin/bash";
+	p.exec_deny_paths = paths;
+	profile = build_with_words(&c, &p);
+	ck_assert_ptr_null(strstr(profile, "(literal \"/bin/bash\")"));
+	ck_assert_ptr_nonnull(strstr(profile, "(deny process-exec (literal \"/sbin/bash\")"));
+	ck_assert_ptr_nonnull(
+	    strstr(profile, "(deny process-exec (literal \"/usr/local/bin/bash\") (with"));
+	assert_structure(profile);
+	config_done(&c);
+}
+END_TEST
+
 START_TEST(pty_only_when_allowed)
 {
 	struct fence_config c = {.network.allow_local_outbound = TRI_UNSET};
@@ -471,6 +557,16 @@ START_TEST(check_rejects_bad_profiles)
 	    {"(version 1)\n(allow file-read* (literal \"/x",
 	     "2:28: expected a quoted path after 'literal'"},
 	    {"(version 1)\n(allow signal (target others))", "2:23: unknown symbol 'others'"},
+	    {"(version 1)\n(deny process-exec (with message \"t\"))",
+	     "2:7: deny without a path filter blocks every program in 'process-exec'"},
+	    {"(version 1)\n(deny process-exec (require-not (literal \"/bin/sh\")))",
+	     "2:7: deny without a path filter blocks every program in 'process-exec'"},
+	    {"(version 1)\n(deny process-exec (global-name \"x\"))",
+	     "2:21: filter does not apply to the operation: 'global-name' on 'process-exec'"},
+	    {"(version 1)\n(allow mach-lookup (subpath \"/x\"))",
+	     "2:21: filter does not apply to the operation: 'subpath' on 'mach-lookup'"},
+	    {"(version 1)\n(allow file-read* network* (remote ip \"localhost:1\"))",
+	     "2:29: filter does not apply to the operation: 'remote' on 'file-read*'"},
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
@@ -505,6 +601,9 @@ static Suite *seatbelt_suite(void)
 	tcase_add_test(tc, denies_follow_allows);
 	tcase_add_test(tc, strict_deny_read_drops_system_paths);
 	tcase_add_test(tc, exec_denials_are_literal_paths);
+	tcase_add_test(tc, exec_words_denied_in_bin_directories);
+	tcase_add_test(tc, exec_words_follow_allow_and_defaults);
+	tcase_add_test(tc, exec_denials_spare_the_shell);
 	tcase_add_test(tc, pty_only_when_allowed);
 	tcase_add_test(tc, mach_rules);
 	tcase_add_test(tc, log_tag_on_every_deny);
