@@ -175,7 +175,9 @@ static char *claude_root(const char *file)
 	return dir;
 }
 
-static int read_text(const char *path, char **ret_text)
+/* Read a whole file; a NUL byte in it is left for the parser to report
+ * with its position. */
+static int read_text(const char *path, char **ret_text, size_t *ret_len)
 {
 	_cleanup_fclose_ FILE *f = fopen(path, "re");
 	char *buf = NULL;
@@ -195,11 +197,8 @@ static int read_text(const char *path, char **ret_text)
 		free(buf);
 		return -EIO;
 	}
-	if (memchr(buf, '\0', len)) {
-		free(buf);
-		return -EILSEQ;
-	}
 	*ret_text = buf;
+	*ret_len = len;
 	return 0;
 }
 
@@ -308,6 +307,7 @@ static int import_exec(int argc, char **argv)
 	_cleanup_free_ char *error = NULL;
 	_cleanup_free_ char *json = NULL;
 	struct import_result result;
+	size_t len = 0;
 	const char *extends;
 	int r;
 
@@ -321,7 +321,7 @@ static int import_exec(int argc, char **argv)
 		file = xasprintf("%s/.claude/settings.json", home_dir());
 	else
 		file = xasprintf("%s/.srt-settings.json", home_dir());
-	r = read_text(file, &text);
+	r = read_text(file, &text, &len);
 	if (r < 0) {
 		msg_error("cannot read %s: %s", file, strerror(-r));
 		if (!o.file)
@@ -332,9 +332,9 @@ static int import_exec(int argc, char **argv)
 	if (o.source == SOURCE_CLAUDE) {
 		_cleanup_free_ char *root = claude_root(file);
 
-		r = import_claude(file, text, root, &result, &error);
+		r = import_claude(file, text, len, root, &result, &error);
 	} else {
-		r = import_srt(file, text, &result, &error);
+		r = import_srt(file, text, len, &result, &error);
 	}
 	if (r < 0) {
 		msg_error("%s", error);

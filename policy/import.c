@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 #include <string.h>
 
+#include "policy/jsonc.h"
 #include "policy/values.h"
 #include "util/util.h"
 
@@ -26,9 +27,11 @@ enum rule_list {
 	RULE_ASK,
 };
 
-static void warn(struct importer *im, const char *key, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void warn(struct importer *im, const char *key, const char *fmt, ...)
+/* Record a warning about the value at `at`: 'FILE:LINE:COL: KEY: message'. */
+static void warn(struct importer *im, const struct jsonc_value *at, const char *key,
+		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void warn(struct importer *im, const struct jsonc_value *at, const char *key,
+		 const char *fmt, ...)
 {
 	va_list ap;
 	char *msg;
@@ -37,14 +40,16 @@ static void warn(struct importer *im, const char *key, const char *fmt, ...)
 	if (vasprintf(&msg, fmt, ap) < 0)
 		abort();
 	va_end(ap);
-	strv_pushf(&im->r->warnings, "%s: %s: %s", im->name, key, msg);
+	strv_pushf(&im->r->warnings, "%s:%u:%u: %s: %s", im->name, at->line, at->column, key, msg);
 	free(msg);
 }
 
-static void fail(struct importer *im, const char *key, const char *msg)
+/* Record the first error, at the value it is about. */
+static void fail(struct importer *im, const struct jsonc_value *at, const char *key,
+		 const char *msg)
 {
 	if (!im->error)
-		im->error = xasprintf("%s: %s: %s", im->name, key, msg);
+		im->error = xasprintf("%s:%u:%u: %s: %s", im->name, at->line, at->column, key, msg);
 }
 
 /* Append unless the list has it already. */
@@ -54,102 +59,105 @@ static void push_unique(struct strv *sv, const char *s)
 		strv_push(sv, s);
 }
 
-/* Parse JSON text; a syntax error becomes 'FILE:LINE:COL: message'. */
-static json_object *parse_json(struct importer *im, const char *text)
+/* Parse JSON text (comments and trailing commas allowed, as in fence's own
+ * configuration); a syntax error becomes 'FILE:LINE:COL: message'. */
+static struct jsonc_value *parse_json(struct importer *im, const char *text, size_t len)
 {
-	json_tokener *tok = json_tokener_new();
-	size_t len = strlen(text), end, line = 1, col = 1;
-	json_object *obj;
-	enum json_tokener_error err;
+	struct jsonc_value *root = NULL;
+	struct jsonc_error e;
+	int r = jsonc_parse(text, len, &root, &e);
 
-	if (!tok)
-		abort();
-	obj = json_tokener_parse_ex(tok, text, (int)len);
-	err = json_tokener_get_error(tok);
-	end = json_tokener_get_parse_end(tok);
-	if (obj && err == json_tokener_success) {
-		while (end < len && strchr(" \t\r\n", text[end]))
-			end++;
-		if (end == len) {
-			json_tokener_free(tok);
-			return obj;
-		}
-	}
-	json_object_put(obj);
-	for (size_t i = 0; i < end && i < len; i++) {
-		if (text[i] == '\n') {
-			line++;
-			col = 1;
-		} else {
-			col++;
-		}
-	}
-	if (!im->error) {
-		const char *what = err == json_tokener_success
-				       ? "unexpected text after the JSON value"
-				   : err == json_tokener_continue ? "unexpected end of the file"
-								  : json_tokener_error_desc(err);
+	if (r < 0)
+		im->error = xasprintf("%s:%u:%u: %s", im->name, e.line, e.column, e.message);
+	else if (r == 0)
+		im->error = xasprintf("%s:1:1: expected a JSON object, but the file is empty",
+				      im->name);
+	else if (root->type != JSONC_OBJECT)
+		im->error = xasprintf("%s:%u:%u: expected a JSON object at the top level, found %s",
+				      im->name, root->line, root->column,
+				      jsonc_type_name(root->type));
+	if (im->error)
+		root = jsonc_free(root);
+	return root;
+}
 
-		im->error = xasprintf("%s:%zu:%zu: %s", im->name, line, col, what);
+/*
+ * The member `key` of `obj`, or NULL.  A repeated key warns, and the last
+ * one is used, as fence's configuration loader does.
+ */
+static const struct jsonc_value *member(struct importer *im, const struct jsonc_value *obj,
+					const char *path, const char *key)
+{
+	const struct jsonc_value *found = NULL;
+
+	for (size_t i = 0; i < obj->n; i++) {
+		const struct jsonc_value *v = &obj->items[i];
+
+		if (strcmp(v->key, key) != 0)
+			continue;
+		if (found) {
+			struct jsonc_value at = {.line = v->key_line, .column = v->key_column};
+
+			warn(im, &at, path, "repeated key, the last one wins");
+		}
+		found = v;
 	}
-	json_tokener_free(tok);
-	return NULL;
+	return found && found->type != JSONC_NULL ? found : NULL;
 }
 
 /* Call `each` for every string of the array under `key`, or fail when it is
  * not an array of strings.  A missing key is an empty list. */
-static void for_each_string(struct importer *im, json_object *parent, const char *prefix,
-			    const char *key,
-			    void (*each)(struct importer *, const char *, const char *, void *),
+static void for_each_string(struct importer *im, const struct jsonc_value *parent,
+			    const char *prefix, const char *key,
+			    void (*each)(struct importer *, const struct jsonc_value *,
+					 const char *, void *),
 			    void *userdata)
 {
 	_cleanup_free_ char *path = xasprintf("%s%s", prefix, key);
-	json_object *arr;
+	const struct jsonc_value *arr = member(im, parent, path, key);
 
-	if (!json_object_object_get_ex(parent, key, &arr) ||
-	    json_object_is_type(arr, json_type_null))
+	if (!arr)
 		return;
-	if (!json_object_is_type(arr, json_type_array)) {
-		fail(im, path, "expected an array of strings");
+	if (arr->type != JSONC_ARRAY) {
+		fail(im, arr, path, "expected an array of strings");
 		return;
 	}
-	for (size_t i = 0; i < json_object_array_length(arr); i++) {
-		json_object *item = json_object_array_get_idx(arr, i);
-
-		if (!json_object_is_type(item, json_type_string)) {
-			fail(im, path, "expected an array of strings");
+	for (size_t i = 0; i < arr->n; i++) {
+		if (arr->items[i].type != JSONC_STRING) {
+			fail(im, &arr->items[i], path, "expected an array of strings");
 			return;
 		}
-		each(im, path, json_object_get_string(item), userdata);
+		each(im, &arr->items[i], path, userdata);
 	}
 }
 
 /* Read an optional boolean; fail on another type. */
-static bool get_bool(struct importer *im, json_object *parent, const char *prefix, const char *key)
+static bool get_bool(struct importer *im, const struct jsonc_value *parent, const char *prefix,
+		     const char *key)
 {
 	_cleanup_free_ char *path = xasprintf("%s%s", prefix, key);
-	json_object *v;
+	const struct jsonc_value *v = member(im, parent, path, key);
 
-	if (!json_object_object_get_ex(parent, key, &v) || json_object_is_type(v, json_type_null))
+	if (!v)
 		return false;
-	if (!json_object_is_type(v, json_type_boolean)) {
-		fail(im, path, "expected true or false");
+	if (v->type != JSONC_BOOL) {
+		fail(im, v, path, "expected true or false");
 		return false;
 	}
-	return json_object_get_boolean(v);
+	return v->boolean;
 }
 
 /* An optional object; fail on another type. */
-static json_object *get_object(struct importer *im, json_object *parent, const char *prefix,
-			       const char *key)
+static const struct jsonc_value *get_object(struct importer *im, const struct jsonc_value *parent,
+					    const char *prefix, const char *key)
 {
 	_cleanup_free_ char *path = xasprintf("%s%s", prefix, key);
-	json_object *v;
+	const struct jsonc_value *v = member(im, parent, path, key);
 
-	if (!json_object_object_get_ex(parent, key, &v) || json_object_is_type(v, json_type_null))
+	if (!v)
 		return NULL;
-	if (!json_object_is_type(v, json_type_object)) {
-		fail(im, path, "expected an object");
+	if (v->type != JSONC_OBJECT) {
+		fail(im, v, path, "expected an object");
 		return NULL;
 	}
 	return v;
@@ -157,25 +165,28 @@ static json_object *get_object(struct importer *im, json_object *parent, const c
 
 /* Warn about every key of `obj` that is not in the space-separated `known`;
  * `prefix` is the key path of `obj` ("" at the top level). */
-static void warn_unknown_keys(struct importer *im, json_object *obj, const char *prefix,
-			      const char *known)
+static void warn_unknown_keys(struct importer *im, const struct jsonc_value *obj,
+			      const char *prefix, const char *known)
 {
-	json_object_object_foreach(obj, key, value)
-	{
-		_cleanup_free_ char *padded = xasprintf(" %s ", key);
-		_cleanup_free_ char *path = xasprintf("%s%s%s", prefix, prefix[0] ? "." : "", key);
+	for (size_t i = 0; i < obj->n; i++) {
+		const struct jsonc_value *v = &obj->items[i];
+		_cleanup_free_ char *padded = xasprintf(" %s ", v->key);
+		_cleanup_free_ char *path = xasprintf("%s%s%s", prefix, prefix[0] ? "." : "", v->key);
+		struct jsonc_value at = {.line = v->key_line, .column = v->key_column};
 
-		(void)value;
 		if (!strstr(known, padded))
-			warn(im, path, "no fence equivalent; skipped");
+			warn(im, &at, path, "no fence equivalent; skipped");
 	}
 }
 
 /* Append a non-empty string to the list passed as userdata. */
-static void add_entry(struct importer *im, const char *path, const char *s, void *list)
+static void add_entry(struct importer *im, const struct jsonc_value *item, const char *path,
+		      void *list)
 {
+	const char *s = item->string;
+
 	if (!s[0]) {
-		warn(im, path, "an empty entry is not valid in fence; skipped");
+		warn(im, item, path, "an empty entry is not valid in fence; skipped");
 		return;
 	}
 	push_unique(list, s);
@@ -183,13 +194,15 @@ static void add_entry(struct importer *im, const char *path, const char *s, void
 
 /* Append a domain pattern that fence accepts; skip others with a warning,
  * so that the result loads. */
-static void add_domain(struct importer *im, const char *path, const char *s, void *list)
+static void add_domain(struct importer *im, const struct jsonc_value *item, const char *path,
+		       void *list)
 {
+	const char *s = item->string;
 	_cleanup_free_ char *copy = xstrdup(s);
 	const char *reason = values_check_domain(copy);
 
 	if (reason) {
-		warn(im, path, "\"%s\" is not a valid fence domain pattern (%s); skipped", s,
+		warn(im, item, path, "\"%s\" is not a valid fence domain pattern (%s); skipped", s,
 		     reason);
 		return;
 	}
@@ -198,18 +211,20 @@ static void add_domain(struct importer *im, const char *path, const char *s, voi
 
 /* srt's allowRead re-allows paths inside denyRead; fence's denyRead beats
  * every allow, so such an entry cannot be carried over as it was meant. */
-static void add_allow_read(struct importer *im, const char *path, const char *s, void *unused)
+static void add_allow_read(struct importer *im, const struct jsonc_value *item, const char *path,
+			   void *unused)
 {
 	const struct strv *deny = &im->r->config.filesystem.deny_read;
+	const char *s = item->string;
 
-	add_entry(im, path, s, &im->r->config.filesystem.allow_read);
+	add_entry(im, item, path, &im->r->config.filesystem.allow_read);
 	for (size_t i = 0; i < deny->n; i++) {
 		size_t n = strlen(deny->v[i]);
 
 		while (n > 1 && deny->v[i][n - 1] == '/')
 			n--;
 		if (strncmp(s, deny->v[i], n) == 0 && (s[n] == '\0' || s[n] == '/')) {
-			warn(im, path,
+			warn(im, item, path,
 			     "\"%s\" lies inside denyRead \"%s\", and in fence denyRead wins over "
 			     "allowRead; use defaultDenyRead with allowRead instead",
 			     s, deny->v[i]);
@@ -218,7 +233,7 @@ static void add_allow_read(struct importer *im, const char *path, const char *s,
 	}
 }
 
-static void convert_network(struct importer *im, json_object *net, const char *prefix)
+static void convert_network(struct importer *im, const struct jsonc_value *net, const char *prefix)
 {
 	struct fence_network *n = &im->r->config.network;
 	_cleanup_free_ char *p_net = xasprintf("%snetwork", prefix);
@@ -236,9 +251,10 @@ static void convert_network(struct importer *im, json_object *net, const char *p
 	for (size_t i = 0; i < 2; i++) {
 		const char *key = i == 0 ? "httpProxyPort" : "socksProxyPort";
 		_cleanup_free_ char *path = xasprintf("%s%s", p_keys, key);
+		const struct jsonc_value *v = member(im, net, path, key);
 
-		if (json_object_object_get_ex(net, key, NULL))
-			warn(im, path,
+		if (v)
+			warn(im, v, path,
 			     "an outside proxy cannot replace fence's own proxies; skipped (fence "
 			     "can chain HTTP requests with network.upstreamProxy)");
 	}
@@ -247,7 +263,8 @@ static void convert_network(struct importer *im, json_object *net, const char *p
 			  "allowLocalBinding httpProxyPort socksProxyPort ");
 }
 
-static void convert_filesystem(struct importer *im, json_object *fsobj, const char *prefix)
+static void convert_filesystem(struct importer *im, const struct jsonc_value *fsobj,
+			       const char *prefix)
 {
 	struct fence_filesystem *fs = &im->r->config.filesystem;
 	_cleanup_free_ char *p_fs = xasprintf("%sfilesystem", prefix);
@@ -262,12 +279,12 @@ static void convert_filesystem(struct importer *im, json_object *fsobj, const ch
 
 /* The srt settings shape, also used by the `sandbox` section of Claude
  * Code settings (there under the prefix "sandbox."). */
-static void convert_sandbox(struct importer *im, json_object *root, const char *prefix,
+static void convert_sandbox(struct importer *im, const struct jsonc_value *root, const char *prefix,
 			    const char *known_extra)
 {
 	_cleanup_free_ char *known = xasprintf(" network filesystem %s", known_extra);
-	json_object *net = get_object(im, root, prefix, "network");
-	json_object *fsobj = get_object(im, root, prefix, "filesystem");
+	const struct jsonc_value *net = get_object(im, root, prefix, "network");
+	const struct jsonc_value *fsobj = get_object(im, root, prefix, "filesystem");
 
 	if (net)
 		convert_network(im, net, prefix);
@@ -343,28 +360,29 @@ static char *claude_path(const struct importer *im, const char *spec)
 	return xstrdup(spec);
 }
 
-static void convert_bash_rule(struct importer *im, const char *key, const char *rule,
-			      const char *spec, enum rule_list list)
+static void convert_bash_rule(struct importer *im, const struct jsonc_value *at, const char *key,
+			      const char *rule, const char *spec, enum rule_list list)
 {
 	struct fence_command *cmd = &im->r->config.command;
 	const char *reason = NULL;
 	_cleanup_free_ char *prefix = bash_prefix(spec, &reason);
 
 	if (!prefix) {
-		warn(im, key, "\"%s\": %s; skipped", rule, reason);
+		warn(im, at, key, "\"%s\": %s; skipped", rule, reason);
 		return;
 	}
 	push_unique(list == RULE_ALLOW ? &cmd->allow : &cmd->deny, prefix);
 }
 
-static void convert_path_rule(struct importer *im, const char *key, const char *rule,
-			      const char *tool, const char *spec, enum rule_list list)
+static void convert_path_rule(struct importer *im, const struct jsonc_value *at, const char *key,
+			      const char *rule, const char *tool, const char *spec,
+			      enum rule_list list)
 {
 	struct fence_filesystem *fs = &im->r->config.filesystem;
 	_cleanup_free_ char *path = NULL;
 
 	if (!spec[0]) {
-		warn(im, key, "\"%s\" has an empty path; skipped", rule);
+		warn(im, at, key, "\"%s\" has an empty path; skipped", rule);
 		return;
 	}
 	path = claude_path(im, spec);
@@ -379,35 +397,37 @@ static void convert_path_rule(struct importer *im, const char *key, const char *
 }
 
 /* Convert one permission rule of the allow, deny or ask list. */
-static void convert_rule(struct importer *im, const char *key, const char *rule, void *listp)
+static void convert_rule(struct importer *im, const struct jsonc_value *item, const char *key,
+			 void *listp)
 {
+	const char *rule = item->string;
 	enum rule_list list = *(enum rule_list *)listp;
 	_cleanup_free_ char *tool = NULL;
 	_cleanup_free_ char *spec = NULL;
 
 	if (!split_rule(rule, &tool, &spec)) {
-		warn(im, key, "\"%s\" is not a Tool or Tool(specifier) rule; skipped", rule);
+		warn(im, item, key, "\"%s\" is not a Tool or Tool(specifier) rule; skipped", rule);
 		return;
 	}
 	if (!spec) {
-		warn(im, key, "\"%s\" names a whole tool, which fence cannot express; skipped",
+		warn(im, item, key, "\"%s\" names a whole tool, which fence cannot express; skipped",
 		     rule);
 		return;
 	}
 	if (strcmp(tool, "Bash") == 0) {
-		convert_bash_rule(im, key, rule, spec, list);
+		convert_bash_rule(im, item, key, rule, spec, list);
 	} else if (strcmp(tool, "Read") == 0 || strcmp(tool, "Write") == 0 ||
 		   strcmp(tool, "Edit") == 0) {
-		convert_path_rule(im, key, rule, tool, spec, list);
+		convert_path_rule(im, item, key, rule, tool, spec, list);
 	} else {
-		warn(im, key, "\"%s\": fence has no rule for the %s tool; skipped", rule, tool);
+		warn(im, item, key, "\"%s\": fence has no rule for the %s tool; skipped", rule, tool);
 		return;
 	}
 	if (list == RULE_ASK)
-		warn(im, key, "\"%s\" became a deny rule, because fence cannot ask", rule);
+		warn(im, item, key, "\"%s\" became a deny rule, because fence cannot ask", rule);
 }
 
-static void convert_permissions(struct importer *im, json_object *perms)
+static void convert_permissions(struct importer *im, const struct jsonc_value *perms)
 {
 	static const struct {
 		const char *key;
@@ -428,18 +448,18 @@ static void convert_permissions(struct importer *im, json_object *perms)
 
 /* Parse, check the root is an object, run `convert`, and hand out the
  * result or the first error. */
-static int import_run(struct importer *im, const char *text,
-		      void (*convert)(struct importer *, json_object *), char **ret_error)
+static int import_run(struct importer *im, const char *text, size_t len,
+		      void (*convert)(struct importer *, const struct jsonc_value *),
+		      char **ret_error)
 {
-	json_object *root = parse_json(im, text);
+	struct jsonc_value *root;
 
 	*im->r = (struct import_result){0};
 	im->r->config.network.allow_local_outbound = TRI_UNSET;
-	if (root && !json_object_is_type(root, json_type_object))
-		im->error = xasprintf("%s: expected a JSON object at the top level", im->name);
-	if (root && !im->error)
+	root = parse_json(im, text, len);
+	if (root)
 		convert(im, root);
-	json_object_put(root);
+	jsonc_free(root);
 	if (im->error) {
 		import_result_done(im->r);
 		*ret_error = im->error;
@@ -448,10 +468,10 @@ static int import_run(struct importer *im, const char *text,
 	return 0;
 }
 
-static void convert_claude(struct importer *im, json_object *root)
+static void convert_claude(struct importer *im, const struct jsonc_value *root)
 {
-	json_object *perms = get_object(im, root, "", "permissions");
-	json_object *sandbox = get_object(im, root, "", "sandbox");
+	const struct jsonc_value *perms = get_object(im, root, "", "permissions");
+	const struct jsonc_value *sandbox = get_object(im, root, "", "sandbox");
 
 	if (perms)
 		convert_permissions(im, perms);
@@ -459,28 +479,29 @@ static void convert_claude(struct importer *im, json_object *root)
 	if (sandbox)
 		convert_sandbox(im, sandbox, "sandbox.", "enabled ");
 	if (!perms && !sandbox && !im->error)
-		warn(im, "permissions",
+		warn(im, root, "permissions",
 		     "the file has no permissions or sandbox section; nothing to import");
 }
 
-static void convert_srt(struct importer *im, json_object *root)
+static void convert_srt(struct importer *im, const struct jsonc_value *root)
 {
 	convert_sandbox(im, root, "", "");
 }
 
-int import_claude(const char *name, const char *text, const char *root, struct import_result *ret,
-		  char **ret_error)
+int import_claude(const char *name, const char *text, size_t len, const char *root,
+		  struct import_result *ret, char **ret_error)
 {
 	struct importer im = {.name = name, .root = root ? root : "/", .r = ret};
 
-	return import_run(&im, text, convert_claude, ret_error);
+	return import_run(&im, text, len, convert_claude, ret_error);
 }
 
-int import_srt(const char *name, const char *text, struct import_result *ret, char **ret_error)
+int import_srt(const char *name, const char *text, size_t len, struct import_result *ret,
+	       char **ret_error)
 {
 	struct importer im = {.name = name, .root = "/", .r = ret};
 
-	return import_run(&im, text, convert_srt, ret_error);
+	return import_run(&im, text, len, convert_srt, ret_error);
 }
 
 static void add_list(json_object *obj, const char *key, const struct strv *sv)

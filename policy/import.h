@@ -16,13 +16,15 @@
 /* A converted configuration and what could not be carried over. */
 struct import_result {
 	struct fence_config config; /* only the fields the import sets */
-	struct strv warnings;	    /* 'FILE: KEY: message' lines, not yet printed */
+	struct strv warnings;	    /* 'FILE:LINE:COL: KEY: message' lines, not yet printed */
 };
 
 /*
  * import_claude: convert Claude Code settings.
  *
- * `name` names the file in messages.  `root` is the directory that Claude
+ * `text` is `len` bytes of JSON (comments and trailing commas allowed);
+ * a NUL byte in it is a syntax error.  `name` names the file in messages.
+ * `root` is the directory that Claude
  * resolves "/path" rules against: the project directory for a project's
  * .claude/settings.json, the home directory for ~/.claude/settings.json.
  * Bash(X) becomes command.allow (allow) or command.deny (deny, ask), with a
@@ -32,10 +34,11 @@ struct import_result {
  *
  * Returns 0 and fills *ret (which the caller frees with
  * import_result_done), or -EINVAL with *ret_error set to an owned
- * 'FILE:LINE:COL: message' or 'FILE: KEY: message'.
+ * 'FILE:LINE:COL: message' (a syntax error) or 'FILE:LINE:COL: KEY:
+ * message' (a value of the wrong type), the position being the value's.
  */
-int import_claude(const char *name, const char *text, const char *root, struct import_result *ret,
-		  char **ret_error);
+int import_claude(const char *name, const char *text, size_t len, const char *root,
+		  struct import_result *ret, char **ret_error);
 
 /*
  * import_srt: convert sandbox-runtime settings: network.allowedDomains,
@@ -43,7 +46,8 @@ int import_claude(const char *name, const char *text, const char *root, struct i
  * and filesystem.denyRead, allowRead, allowWrite, denyWrite.  Same
  * contract as import_claude.
  */
-int import_srt(const char *name, const char *text, struct import_result *ret, char **ret_error);
+int import_srt(const char *name, const char *text, size_t len, struct import_result *ret,
+	       char **ret_error);
 
 /*
  * import_to_json: the converted configuration as pretty JSON, with

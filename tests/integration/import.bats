@@ -23,7 +23,7 @@ setup() {
 	assert_output_contains '"src/**"'
 	assert_output_contains '"~/.aws/**"'
 	assert_output_contains '"git push"'
-	assert_output_contains 'fence: warning: '"$HOME"'/.claude/settings.json: permissions.ask: "Bash(git push:*)" became a deny rule'
+	assert_output_contains 'fence: warning: '"$HOME"'/.claude/settings.json:2:55: permissions.ask: "Bash(git push:*)" became a deny rule'
 }
 
 @test "import: --claude sample gives the expected config on stdout" {
@@ -74,7 +74,31 @@ setup() {
 	printf '{\n  "network": {"allowedDomains": ["a.com",, ]}\n}\n' >"$WORK/bad.json"
 	run "$FENCE" import --srt -f "$WORK/bad.json"
 	assert_status 125
-	assert_output_contains "fence: $WORK/bad.json:2:42: unexpected character"
+	assert_output_contains "fence: $WORK/bad.json:2:42: expected a value, found ','"
+}
+
+@test "import: a value of the wrong type names its position and key" {
+	printf '{\n  "permissions": {\n    "deny": ["Bash(ls)", {"x": 1}]\n  }\n}\n' >"$WORK/bad.json"
+	run --separate-stderr "$FENCE" import --claude -f "$WORK/bad.json"
+	assert_status 125
+	[ -z "$output" ]
+	[ "$stderr" = "fence: $WORK/bad.json:3:26: permissions.deny: expected an array of strings" ]
+}
+
+@test "import: a NUL byte or an empty file is an error, not a crash" {
+	printf '{"network": {"allowedDomains": ["a.com"]\0}}' >"$WORK/nul.json"
+	run --separate-stderr "$FENCE" import --srt -f "$WORK/nul.json"
+	assert_status 125
+	[ "$stderr" = "fence: $WORK/nul.json:1:41: expected ',' or '}'" ]
+
+	: >"$WORK/empty.json"
+	run --separate-stderr "$FENCE" import --srt -f "$WORK/empty.json"
+	assert_status 125
+	[ "$stderr" = "fence: $WORK/empty.json:1:1: expected a JSON object, but the file is empty" ]
+
+	run --separate-stderr "$FENCE" import --srt -f "$WORK"
+	assert_status 125
+	[[ $stderr == "fence: cannot read $WORK: "* ]]
 }
 
 @test "import: a missing default file names the path and -f" {

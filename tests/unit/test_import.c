@@ -24,8 +24,9 @@ enum source {
 static int run_import(enum source source, const char *text, struct import_result *r, char **error)
 {
 	if (source == SOURCE_CLAUDE)
-		return import_claude("settings.json", text, "/home/ana/project", r, error);
-	return import_srt("settings.json", text, r, error);
+		return import_claude("settings.json", text, strlen(text), "/home/ana/project", r,
+				     error);
+	return import_srt("settings.json", text, strlen(text), r, error);
 }
 
 /* The converted configuration must load in fence without a warning. */
@@ -127,23 +128,32 @@ START_TEST(bad_input_reports_position)
 		const char *text, *error;
 	} cases[] = {
 	    {SOURCE_CLAUDE, "{\n  \"permissions\": {\n    \"allow\": [\"Bash(ls)\",, ]\n  }\n}",
-	     "settings.json:3:26: unexpected character"},
+	     "settings.json:3:26: expected a value, found ','"},
 	    {SOURCE_CLAUDE, "{\"permissions\": {}",
-	     "settings.json:1:19: unexpected end of the file"},
-	    {SOURCE_SRT, "{} {}", "settings.json:1:4: unexpected text after the JSON value"},
-	    {SOURCE_SRT, "", "settings.json:1:1: unexpected end of the file"},
-	    {SOURCE_SRT, "[1, 2]", "settings.json: expected a JSON object at the top level"},
+	     "settings.json:1:19: expected ',' or '}'"},
+	    {SOURCE_SRT, "{} {}", "settings.json:1:4: unexpected '{' after the top-level value"},
+	    {SOURCE_SRT, "", "settings.json:1:1: expected a JSON object, but the file is empty"},
+	    {SOURCE_SRT, "  // only a comment\n",
+	     "settings.json:1:1: expected a JSON object, but the file is empty"},
+	    {SOURCE_SRT, "\n [1, 2]",
+	     "settings.json:2:2: expected a JSON object at the top level, found a list"},
 	    {SOURCE_CLAUDE, "{\"permissions\": {\"allow\": \"Bash(ls)\"}}",
-	     "settings.json: permissions.allow: expected an array of strings"},
+	     "settings.json:1:27: permissions.allow: expected an array of strings"},
 	    {SOURCE_CLAUDE, "{\"permissions\": {\"deny\": [\"Bash(ls)\", 3]}}",
-	     "settings.json: permissions.deny: expected an array of strings"},
+	     "settings.json:1:39: permissions.deny: expected an array of strings"},
 	    {SOURCE_CLAUDE, "{\"permissions\": []}",
-	     "settings.json: permissions: expected an object"},
+	     "settings.json:1:17: permissions: expected an object"},
 	    {SOURCE_CLAUDE, "{\"sandbox\": {\"network\": {\"allowLocalBinding\": \"yes\"}}}",
-	     "settings.json: sandbox.network.allowLocalBinding: expected true or false"},
+	     "settings.json:1:47: sandbox.network.allowLocalBinding: expected true or false"},
 	    {SOURCE_SRT, "{\"filesystem\": {\"denyRead\": {\"a\": 1}}}",
-	     "settings.json: filesystem.denyRead: expected an array of strings"},
-	    {SOURCE_SRT, "{\"network\": 5}", "settings.json: network: expected an object"},
+	     "settings.json:1:29: filesystem.denyRead: expected an array of strings"},
+	    {SOURCE_SRT, "{\"network\": 5}", "settings.json:1:13: network: expected an object"},
+	    {SOURCE_SRT, "{\"network\": {\"allowedDomains\": [\"a.com\\u0000\"]}}",
+	     "settings.json:1:45: '\\u0000' is not allowed in strings"},
+	    {SOURCE_SRT, "{\"filesystem\": {\"denyRead\": [\"\xff\"]}}",
+	     "settings.json:1:31: invalid UTF-8 in string"},
+	    {SOURCE_SRT, "{\"network\": {\"allowedDomains\": [\"a.com\n\"]}}",
+	     "settings.json:1:33: unterminated string"},
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
@@ -154,6 +164,54 @@ START_TEST(bad_input_reports_position)
 		ck_assert_msg(strcmp(error, cases[i].error) == 0, "case %zu: got '%s', want '%s'",
 			      i, error, cases[i].error);
 	}
+}
+END_TEST
+
+/* A NUL byte is reported where it is, not taken as the end of the text. */
+START_TEST(nul_byte_reports_position)
+{
+	static const char text[] = "{\"network\": {\n  \"allowedDomains\": [\"a.com\"]\0}}";
+	struct import_result r;
+	_cleanup_free_ char *error = NULL;
+
+	ck_assert_int_eq(import_srt("settings.json", text, sizeof(text) - 1, &r, &error), -EINVAL);
+	ck_assert_str_eq(error, "settings.json:2:30: expected ',' or '}'");
+}
+END_TEST
+
+START_TEST(deep_nesting_is_an_error)
+{
+	size_t depth = 100000;
+	_cleanup_free_ char *text = xmalloc(2 * depth + 16);
+	struct import_result r;
+	_cleanup_free_ char *error = NULL;
+	size_t n = 0;
+
+	n += (size_t)sprintf(text, "{\"x\": ");
+	for (size_t i = 0; i < depth; i++)
+		text[n++] = '[';
+	for (size_t i = 0; i < depth; i++)
+		text[n++] = ']';
+	text[n++] = '}';
+	text[n] = '\0';
+	ck_assert_int_eq(run_import(SOURCE_SRT, text, &r, &error), -EINVAL);
+	ck_assert_msg(strstr(error, "nesting deeper than"), "%s", error);
+}
+END_TEST
+
+START_TEST(repeated_key_warns_last_wins)
+{
+	struct import_result r;
+	_cleanup_free_ char *error = NULL;
+	const char *text = "{\"network\": {\"allowLocalBinding\": true,\n"
+			   "  \"allowLocalBinding\": false}}";
+
+	ck_assert_int_eq(run_import(SOURCE_SRT, text, &r, &error), 0);
+	ck_assert(!r.config.network.allow_local_binding);
+	ck_assert_uint_eq(r.warnings.n, 1);
+	ck_assert_str_eq(r.warnings.v[0], "settings.json:2:3: network.allowLocalBinding: repeated "
+					  "key, the last one wins");
+	import_result_done(&r);
 }
 END_TEST
 
@@ -180,6 +238,9 @@ static Suite *import_suite(void)
 	tcase_add_test(tc, claude_ask_becomes_deny);
 	tcase_add_test(tc, claude_path_forms);
 	tcase_add_test(tc, bad_input_reports_position);
+	tcase_add_test(tc, nul_byte_reports_position);
+	tcase_add_test(tc, deep_nesting_is_an_error);
+	tcase_add_test(tc, repeated_key_warns_last_wins);
 	tcase_add_test(tc, empty_result_is_empty_object);
 	suite_add_tcase(s, tc);
 	return s;
