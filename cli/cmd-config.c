@@ -51,6 +51,9 @@ static int resolve_and_report(const struct config_request *req, struct config_re
 
 	r = config_resolve(req, res, &error);
 	if (r < 0) {
+		/* Warnings first: a typo'd key above a syntax error explains it. */
+		print_warnings(&res->warnings);
+		config_result_done(res);
 		msg_error("%s", error);
 		return error_status;
 	}

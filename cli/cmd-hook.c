@@ -100,6 +100,7 @@ static int load_policy(const char *path, struct config_result *ret)
 	}
 	r = config_load_string(path, NULL, text, ret, &error);
 	if (r < 0) {
+		config_result_done(ret);
 		msg_error("%s", error);
 		return r;
 	}
@@ -224,6 +225,7 @@ static char *exec_policy_json(const char *path)
 		if (load_policy(path, &cfg) < 0)
 			return NULL;
 	} else if (config_resolve(&(struct config_request){ 0 }, &cfg, &error) < 0) {
+		config_result_done(&cfg);
 		msg_error("%s", error);
 		return NULL;
 	}

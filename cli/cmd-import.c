@@ -291,6 +291,7 @@ static int check_loads(const struct fence_config *c)
 	struct config_result res;
 
 	if (config_load_string("converted configuration", NULL, json, &res, &error) < 0) {
+		config_result_done(&res);
 		msg_error("the converted configuration is not valid: %s", error);
 		msg_hint("this is a bug in 'fence import'; edit the settings entry it names");
 		return -EINVAL;

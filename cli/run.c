@@ -611,13 +611,16 @@ static int resolve_config(const struct run_options *o, const char *cwd, struct c
 		.cwd = cwd,
 	};
 	_cleanup_free_ char *error = NULL;
+	int r = config_resolve(&req, ret, &error);
 
-	if (config_resolve(&req, ret, &error) < 0) {
+	/* On error too: the warnings found before it often explain it. */
+	for (size_t i = 0; i < ret->warnings.n; i++)
+		msg_warning("%s", ret->warnings.v[i]);
+	if (r < 0) {
+		config_result_done(ret);
 		msg_error("%s", error ? error : "cannot load the configuration");
 		return FENCE_EXIT_FAILURE;
 	}
-	for (size_t i = 0; i < ret->warnings.n; i++)
-		msg_warning("%s", ret->warnings.v[i]);
 	return 0;
 }
 

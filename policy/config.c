@@ -302,6 +302,25 @@ static int enter_source(struct loader *ld, const struct source *s, const char *f
 }
 
 /*
+ * A file has a syntax error: collect the warnings (unknown and repeated
+ * keys) of the part read before it, which is often where the typo is.
+ * Errors in that part are dropped: the syntax error is the one to report.
+ */
+static void warn_before_error(struct loader *ld, const struct source *s,
+			      const struct jsonc_value *partial)
+{
+	struct fence_config scratch;
+	_cleanup_free_ char *extends = NULL, *error = NULL;
+
+	if (!partial || partial->type != JSONC_OBJECT)
+		return;
+	memset(&scratch, 0, sizeof(scratch));
+	fields_done(&scratch);
+	fields_parse(partial, s->name, &scratch, &extends, &ld->result->warnings, &error);
+	fields_done(&scratch);
+}
+
+/*
  * Load `s` and everything it extends into *ret (zeroed by the caller).
  * `depth` counts the steps below the root.
  */
@@ -317,8 +336,10 @@ static int load_chain(struct loader *ld, const struct source *s, unsigned depth,
 
 	if (s->is_default)
 		return 0;
-	r = jsonc_parse(s->text, s->len, &root, &e);
+	r = jsonc_parse_partial(s->text, s->len, &root, &e);
 	if (r < 0) {
+		warn_before_error(ld, s, root);
+		jsonc_free(root);
 		*ld->error = xasprintf("%s:%u:%u: %s", s->name, e.line, e.column, e.message);
 		return r;
 	}
@@ -450,6 +471,20 @@ static void result_init(struct config_result *r)
 	fields_done(&r->config);
 }
 
+/*
+ * A load failed: drop the half-built config and chain, but keep the
+ * warnings found before the error, so the caller can print them first
+ * (an unknown key above a syntax error is often the same typo).
+ */
+static void result_fail(struct config_result *r)
+{
+	struct strv warnings = r->warnings;
+
+	r->warnings = (struct strv){ 0 };
+	config_result_done(r);
+	r->warnings = warnings;
+}
+
 int config_resolve(const struct config_request *req, struct config_result *ret, char **ret_error)
 {
 	char cwd_buf[PATH_MAX];
@@ -475,7 +510,7 @@ int config_resolve(const struct config_request *req, struct config_result *ret, 
 	source_done(&s);
 	strv_done(&ld.stack);
 	if (r < 0)
-		config_result_done(ret);
+		result_fail(ret);
 	return r;
 }
 
@@ -499,7 +534,7 @@ int config_load_string(const char *name, const char *dir, const char *text, stru
 	source_done(&s);
 	strv_done(&ld.stack);
 	if (r < 0)
-		config_result_done(ret);
+		result_fail(ret);
 	return r;
 }
 

@@ -155,7 +155,9 @@ struct config_result {
  * owned message line (without the 'fence: ' prefix), such as
  * "/home/ana/.config/fence/fence.json:4:18: expected ',' or '}'".
  * Warnings (unknown keys, repeated keys) go to ret->warnings; the caller
- * prints them.
+ * prints them.  On error ret->warnings still holds the warnings found
+ * before it, to print before the error, and the caller frees them with
+ * config_result_done.
  */
 int config_resolve(const struct config_request *req, struct config_result *ret, char **ret_error);
 

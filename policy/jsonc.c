@@ -537,6 +537,16 @@ static int parse_value(struct parser *p, struct jsonc_value *v)
 
 int jsonc_parse(const char *text, size_t len, struct jsonc_value **ret, struct jsonc_error *ret_error)
 {
+	int r = jsonc_parse_partial(text, len, ret, ret_error);
+
+	if (r < 0)
+		*ret = jsonc_free(*ret);
+	return r;
+}
+
+int jsonc_parse_partial(const char *text, size_t len, struct jsonc_value **ret,
+			struct jsonc_error *ret_error)
+{
 	struct parser p = { .s = text, .len = len, .line = 1, .column = 1, .error = ret_error };
 	struct jsonc_value *v;
 	char buf[16];
@@ -557,12 +567,8 @@ int jsonc_parse(const char *text, size_t len, struct jsonc_value **ret, struct j
 		r = skip_blanks(&p);
 	if (r >= 0 && p.pos < len)
 		r = fail(&p, "unexpected %s after the top-level value", describe_here(&p, buf));
-	if (r < 0) {
-		jsonc_free(v);
-		return r;
-	}
 	*ret = v;
-	return 1;
+	return r < 0 ? r : 1;
 }
 
 /* Free the contents of one value, not the value itself. */

@@ -53,6 +53,15 @@ struct jsonc_error {
  */
 int jsonc_parse(const char *text, size_t len, struct jsonc_value **ret, struct jsonc_error *ret_error);
 
+/*
+ * jsonc_parse_partial: jsonc_parse, except that on a syntax error *ret
+ * holds what was read before it (owned, or NULL): every member and item
+ * up to the error, the last one possibly cut short.  The loader reads the
+ * keys in it to warn about unknown ones before reporting the error.
+ */
+int jsonc_parse_partial(const char *text, size_t len, struct jsonc_value **ret,
+			struct jsonc_error *ret_error);
+
 /* jsonc_free: free a tree returned by jsonc_parse; accepts NULL; returns NULL. */
 struct jsonc_value *jsonc_free(struct jsonc_value *v);
 

@@ -54,8 +54,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(second);
 		config_result_done(&again);
 		config_result_done(&res);
-	} else if (!error || strchr(error, '\n')) {
-		abort(); /* every failure has exactly one message line */
+	} else {
+		if (!error || strchr(error, '\n'))
+			abort(); /* every failure has exactly one message line */
+		config_result_done(&res);
 	}
 	free(error);
 	free(text);

@@ -56,6 +56,16 @@ setup() {
 	[ "$output" = "fence: comma.json:3:32: expected ',' or '}'" ]
 }
 
+@test "config: warnings before a syntax error are printed before it" {
+	printf '{\n  "filesystem": {"alowWrite": ["."]},\n  "network": {"allowedDomains": ["a.com"] "x": 1}\n}\n' >both.json
+	for cmd in "config validate both.json" "-s both.json -- true"; do
+		run --separate-stderr "$FENCE" $cmd
+		[ "$status" -ne 0 ]
+		[ "$stderr" = "fence: warning: both.json:2:18: unknown key 'filesystem.alowWrite', ignoring it; did you mean 'allowWrite'?
+fence: both.json:3:42: expected ',' or '}'" ]
+	done
+}
+
 @test "config: wrong type names the field and the accepted values" {
 	printf '{"devices": {"mode": "everything"}}' >type.json
 	run "$FENCE" config validate type.json

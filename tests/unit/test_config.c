@@ -466,6 +466,44 @@ START_TEST(repeated_key_warns_and_last_wins)
 }
 END_TEST
 
+START_TEST(warnings_before_a_syntax_error_are_kept)
+{
+	_cleanup_free_ char *error = NULL;
+	struct config_result res;
+	int r = config_load_string("test.json", NULL,
+				   "{\n  \"filesystem\": {\"alowWrite\": [\".\"]},\n"
+				   "  \"allowPty\": true,\n  \"allowPty\": true\n"
+				   "  \"network\": {}\n}",
+				   &res, &error);
+
+	ck_assert_int_lt(r, 0);
+	ck_assert_str_eq(error, "test.json:4:19: expected ',' or '}'");
+	ck_assert_uint_eq(res.warnings.n, 2);
+	ck_assert_str_eq(res.warnings.v[0],
+			 "test.json:2:18: unknown key 'filesystem.alowWrite', ignoring it; did you mean 'allowWrite'?");
+	ck_assert_str_eq(res.warnings.v[1], "test.json:3:3: repeated key 'allowPty', the last one wins");
+	ck_assert_uint_eq(res.config.filesystem.allow_write.n, 0);
+	ck_assert_uint_eq(res.chain.n, 0);
+	config_result_done(&res);
+}
+END_TEST
+
+START_TEST(warnings_of_a_child_are_kept_when_its_base_fails)
+{
+	_cleanup_free_ char *error = NULL;
+	struct config_result res;
+	struct config_request req = { .settings_path = at("child.json"), .cwd = tmp };
+
+	put("base.json", "{\"network\": [}");
+	put("child.json", "{\"extends\": \"./base.json\", \"netwrok\": {}}");
+	ck_assert_int_lt(config_resolve(&req, &res, &error), 0);
+	ck_assert_ptr_nonnull(strstr(error, "base.json:1:14: expected a value"));
+	ck_assert_uint_eq(res.warnings.n, 1);
+	ck_assert_ptr_nonnull(strstr(res.warnings.v[0], "unknown key 'netwrok'"));
+	config_result_done(&res);
+}
+END_TEST
+
 START_TEST(syntax_error_names_file_line_column)
 {
 	load_fails("{\n  \"network\": {\n    \"allowedDomains\": [\"a.com\"]\n    \"deniedDomains\": []\n  }\n}",
@@ -973,6 +1011,8 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, unknown_keys_warn_with_suggestion);
 	tcase_add_test(tc, repeated_key_warns_and_last_wins);
 	tcase_add_test(tc, syntax_error_names_file_line_column);
+	tcase_add_test(tc, warnings_before_a_syntax_error_are_kept);
+	tcase_add_test(tc, warnings_of_a_child_are_kept_when_its_base_fails);
 	tcase_add_test(tc, suggest_uses_case_insensitive_distance_two);
 	tcase_add_test(tc, large_lists_and_objects_load);
 	suite_add_tcase(s, tc);
