@@ -182,6 +182,25 @@ static void reply_failed(struct http_conn *h, int status, const char *what, int 
 	reply_error(h, status, status == 504 ? "Gateway Timeout" : "Bad Gateway", body);
 }
 
+/*
+ * An allowed absolute https:// URI outside a tunnel: serving it would take
+ * TLS to the server, which fence does not speak, so say what works instead.
+ */
+static void reply_https_uri(struct http_conn *h)
+{
+	static const char reason[] = "https:// URL sent without CONNECT; set https_proxy";
+	_cleanup_free_ char *body = xasprintf(
+		"fence: %s: this proxy does not fetch https:// URLs itself, because it does not "
+		"speak TLS to servers.\n"
+		"Send HTTPS through a CONNECT tunnel instead: set https_proxy (and HTTPS_PROXY) "
+		"to this proxy's URL, the value of http_proxy; curl, git, pip, npm and most "
+		"libraries then use CONNECT.\n",
+		h->url);
+
+	emit(h, PROXY_EVENT_FAILED, DOMAIN_ALLOWED, NULL, reason, 501);
+	reply_error(h, 501, "Not Implemented", body);
+}
+
 /* Whether a hop-by-hop header must not reach the server. */
 static bool drop_header(const struct http_header *hd)
 {
@@ -204,7 +223,8 @@ static void build_head(struct http_conn *h, const struct http_request *req,
 		path_len = (size_t)(hash - path);
 	/* An upstream proxy needs the absolute form; an origin server the path. */
 	strv_pushf(&lines, "%.*s %s%.*s%s%.*s HTTP/1.%d\r\n", (int)req->method_len, req->method,
-		   h->via_upstream ? "http://" : "", h->via_upstream ? (int)t->authority_len : 0,
+		   h->via_upstream ? (t->https ? "https://" : "http://") : "",
+		   h->via_upstream ? (int)t->authority_len : 0,
 		   t->authority, path_len == 0 || path[0] != '/' ? "/" : "", (int)path_len, path,
 		   req->version_minor);
 	strv_pushf(&lines, "Host: %.*s\r\n", (int)t->authority_len, t->authority);
@@ -422,8 +442,8 @@ static void start_forward(struct http_conn *h, const struct http_request *req,
 {
 	struct conn *c = h->c;
 
-	if (t->https) {
-		reply_invalid(h, 501, "https:// URLs must be sent through CONNECT");
+	if (t->https && !h->via_upstream) {
+		reply_https_uri(h);
 		return;
 	}
 	if (http_request_body(req, &h->req_body) < 0) {

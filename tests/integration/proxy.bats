@@ -217,6 +217,24 @@ make_tls_cert() {
 	assert_output_contains "blocked.test:80"
 }
 
+@test "proxy: an https:// absolute URI is filtered first, then told to use CONNECT" {
+	start_proxy --allow 127.0.0.1 --deny denied.test
+	# A host the policy refuses gets the usual 403 and a blocked record.
+	run raw_http "GET https://blocked.test/x HTTP/1.1\r\nHost: blocked.test\r\n\r\n"
+	assert_output_contains "403 Forbidden"
+	assert_output_contains "Blocked by fence: blocked.test:443 (not in allowedDomains)"
+	assert_log_contains "✗ blocked GET blocked.test:443"
+	run raw_http "GET https://denied.test:8443/ HTTP/1.1\r\nHost: denied.test:8443\r\n\r\n"
+	assert_output_contains 'Blocked by fence: denied.test:8443 (denied by deniedDomains rule "denied.test")'
+	# An allowed host gets an answer that names the fix.
+	run raw_http "GET https://127.0.0.1:9/x HTTP/1.1\r\nHost: 127.0.0.1:9\r\n\r\n"
+	assert_output_contains "501 Not Implemented"
+	assert_output_contains "https://127.0.0.1:9/x: this proxy does not fetch https:// URLs itself"
+	assert_output_contains "set https_proxy"
+	assert_output_contains "use CONNECT"
+	assert_log_contains "! GET     501 127.0.0.1:9 https://127.0.0.1:9/x (https:// URL sent without CONNECT; set https_proxy"
+}
+
 @test "proxy: CONNECT whose Host header disagrees gets 400" {
 	start_proxy --allow 127.0.0.1 --allow blocked.test
 	run raw_http "CONNECT 127.0.0.1:443 HTTP/1.1\r\nHost: blocked.test:443\r\n\r\n"
@@ -334,6 +352,10 @@ make_tls_cert() {
 		"https://127.0.0.1:$TLS_PORT/index.html"
 	assert_status 0
 	assert_output_contains via-upstream
+	# An https:// absolute URI goes upstream as it came: that proxy may speak TLS.
+	run raw_http "GET https://127.0.0.1:$TLS_PORT/index.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+	assert_output_contains "501 Not Implemented"
+	grep -qF "GET     501 127.0.0.1:$TLS_PORT https://127.0.0.1:$TLS_PORT/index.html" "$BATS_TEST_TMPDIR/upstream.log"
 	# Denied entries never go upstream; the upstream's own refusal is a 403.
 	run curl -sS -i -x "http://127.0.0.1:$HTTP_PORT" http://denied.test/
 	assert_output_contains 'denied by deniedDomains rule "denied.test"'
