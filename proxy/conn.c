@@ -88,6 +88,7 @@ void conn_close(struct conn *c)
 	if (c->gai)
 		uv_cancel((uv_req_t *)c->gai);
 	uv_close((uv_handle_t *)&c->timer, timer_closed);
+	uv_close((uv_handle_t *)&c->idle_timer, timer_closed);
 }
 
 static void alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
@@ -191,6 +192,7 @@ static void read_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 			conn_close(c);
 		return;
 	}
+	c->last_io_ms = conn_now_ms(c);
 	if (c->tunnel)
 		tunnel_data(e, buf->base, (size_t)nread);
 	else if (e == &c->client && c->ops->client_data)
@@ -226,6 +228,7 @@ static void write_cb(uv_write_t *req, int status)
 	to->queued -= w->len;
 	free(w->data);
 	free(w);
+	c->last_io_ms = conn_now_ms(c);
 	if (status < 0 || c->closing) {
 		conn_close(c);
 		conn_unref(c);
@@ -279,6 +282,31 @@ void conn_tunnel(struct conn *c)
 	conn_read_start(c->server);
 }
 
+/* Close c if no byte moved for idle_ms, else check again when that time could be up. */
+static void idle_check(uv_timer_t *t)
+{
+	struct conn *c = t->data;
+	uint64_t quiet = conn_now_ms(c) - c->last_io_ms;
+
+	if (quiet < c->idle_ms) {
+		uv_timer_start(&c->idle_timer, idle_check, c->idle_ms - quiet, 0);
+		return;
+	}
+	log_debug("closing a connection that moved no byte for %llu ms",
+		  (unsigned long long)quiet);
+	conn_close(c);
+}
+
+void conn_set_idle(struct conn *c, uint64_t ms)
+{
+	c->idle_ms = ms;
+	c->last_io_ms = conn_now_ms(c);
+	if (ms > 0)
+		uv_timer_start(&c->idle_timer, idle_check, ms, 0);
+	else
+		uv_timer_stop(&c->idle_timer);
+}
+
 struct conn *conn_accept(uv_loop_t *loop, uv_stream_t *server, bool is_pipe,
 			 const struct conn_ops *ops, struct conn **list)
 {
@@ -298,9 +326,11 @@ struct conn *conn_accept(uv_loop_t *loop, uv_stream_t *server, bool is_pipe,
 	}
 	c->client.h.handle.data = &c->client;
 	c->client.open = true;
-	c->refs = 2; /* the client handle and the timer */
+	c->refs = 3; /* the client handle and the two timers */
 	uv_timer_init(loop, &c->timer);
 	c->timer.data = c;
+	uv_timer_init(loop, &c->idle_timer);
+	c->idle_timer.data = c;
 	c->list = list;
 	c->next = *list;
 	if (*list)

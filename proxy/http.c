@@ -16,11 +16,6 @@
 #define HTTP_RESPONSE_TIMEOUT_MS 30000
 #define HTTP_LINGER_MS 2000
 
-/*
- * TODO: a client connection idle in HS_HEAD has no timeout, so a client
- * that opens connections and sends nothing keeps them (and their fds)
- * until it closes them or the run or session ends.
- */
 enum http_state {
 	HS_HEAD, /* waiting for a request head */
 	HS_DIALING, /* connecting to the server */
@@ -31,9 +26,18 @@ enum http_state {
 	HS_CLOSING, /* an error reply is being written */
 };
 
+/* The deadline that runs while a request head is awaited (HS_HEAD). */
+enum head_wait {
+	HW_NONE, /* none: a reply is still being written (the idle watchdog covers it) */
+	HW_IDLE, /* a kept connection between requests: keepalive_timeout_ms */
+	HW_HEADER, /* a head is due: header_timeout_ms from its first byte or the accept */
+};
+
 struct http_conn {
 	struct conn *c;
 	enum http_state state;
+	enum head_wait head_wait;
+	unsigned requests; /* heads handled on this connection */
 	char *in; /* client bytes not yet handled */
 	size_t in_len, in_cap;
 	bool client_eof;
@@ -154,7 +158,7 @@ static void reply_invalid(struct http_conn *h, int status, const char *why)
 	_cleanup_free_ char *body = xasprintf("fence: invalid proxy request: %s\n", why);
 
 	emit(h, PROXY_EVENT_INVALID, DOMAIN_NOT_ALLOWED, NULL, why, status);
-	reply_error(h, status, status == 400 ? "Bad Request" : "Not Implemented", body);
+	reply_error(h, status, status == 408 ? "Request Timeout" : "Bad Request", body);
 }
 
 static void reply_blocked(struct http_conn *h, enum domain_verdict v, const char *rule)
@@ -393,17 +397,18 @@ static bool filter_allows(struct http_conn *h)
 	enum domain_verdict v = proxy_check(h->c->proxy, PROXY_SOURCE_HTTP, &h->host, h->port, &rule);
 
 	h->via_upstream = false;
+	h->c->has_dest = false;
 	if (v == DOMAIN_ALLOWED)
-		return true;
+		goto allowed;
 	if (v == DOMAIN_NOT_ALLOWED && h->c->proxy->has_upstream) {
 		h->via_upstream = true;
-		return true;
+		goto allowed;
 	}
 	/* violations: network.onBlocked "ask" holds the request in HS_DIALING. */
 	if (v == DOMAIN_NOT_ALLOWED) {
 		switch (proxy_ask_hold(h->c, PROXY_SOURCE_HTTP, &h->host, h->port, http_resume)) {
 		case PROXY_ASK_ALLOW:
-			return true;
+			goto allowed;
 		case PROXY_ASK_HELD:
 			h->state = HS_DIALING;
 			return false;
@@ -413,6 +418,9 @@ static bool filter_allows(struct http_conn *h)
 	}
 	reply_blocked(h, v, rule);
 	return false;
+allowed:
+	proxy_allowed(h->c, PROXY_SOURCE_HTTP, &h->host, h->port);
+	return true;
 }
 
 /* Dial the server of the current request, or the upstream proxy. */
@@ -464,10 +472,56 @@ static void start_forward(struct http_conn *h, const struct http_request *req,
 	dial(h);
 }
 
+/*
+ * The head deadline ran out.  A client that sent nothing is simply
+ * closed; one that sent part of a head (slowloris) gets a 408.
+ */
+static void head_timeout(uv_timer_t *t)
+{
+	struct conn *c = t->data;
+	struct http_conn *h = c->data;
+
+	if (h->state != HS_HEAD)
+		return;
+	if (h->in_len == 0) {
+		log_debug("closing a client connection that sent no request");
+		conn_close(c);
+		return;
+	}
+	strcpy(h->method, "-");
+	memset(&h->host, 0, sizeof(h->host));
+	h->port = 0;
+	reply_invalid(h, 408, "the request head did not arrive in time");
+}
+
+/* In HS_HEAD: run the deadline that fits, keeping one that already runs. */
+static void head_wait(struct http_conn *h)
+{
+	struct conn *c = h->c;
+	enum head_wait want = HW_HEADER;
+	uint64_t ms;
+
+	if (c->client.queued > 0)
+		want = HW_NONE; /* on_drained comes back */
+	else if (h->in_len == 0 && h->requests > 0)
+		want = HW_IDLE;
+	if (want == h->head_wait)
+		return;
+	h->head_wait = want;
+	ms = want == HW_IDLE ? c->proxy->keepalive_timeout_ms : c->proxy->header_timeout_ms;
+	if (want == HW_NONE || ms == 0)
+		uv_timer_stop(&c->timer);
+	else
+		uv_timer_start(&c->timer, head_timeout, ms, 0);
+}
+
 static void handle_request(struct http_conn *h, const struct http_request *req)
 {
 	struct http_target t;
 
+	uv_timer_stop(&h->c->timer);
+	h->head_wait = HW_NONE;
+	h->requests++;
 	h->started_ms = conn_now_ms(h->c);
 	snprintf(h->method, sizeof(h->method), "%.*s", (int)req->method_len, req->method);
 	free(h->url);
@@ -548,6 +602,8 @@ static void process(struct http_conn *h)
 	}
 	if (h->state == HS_CLOSING || c->closing)
 		return;
+	if (h->state == HS_HEAD)
+		head_wait(h);
 	if (h->in_len > HTTP_INPUT_MAX || (c->server && c->server->queued > CONN_QUEUE_HIGH))
 		conn_read_stop(&c->client);
 	else if (h->state != HS_DIALING && h->state != HS_TUNNEL)
@@ -743,6 +799,8 @@ static void on_drained(struct conn *c, struct end *e)
 			linger(h);
 		return;
 	}
+	if (h->state == HS_HEAD)
+		head_wait(h);
 	conn_read_start(c->server);
 }
 
@@ -781,5 +839,7 @@ void http_accept(struct proxy *p, uv_stream_t *listener, bool is_pipe)
 	c->data = h;
 	c->proxy = p;
 	p->refs++;
+	conn_set_idle(c, p->tunnel_idle_ms);
+	head_wait(h);
 	conn_read_start(&c->client);
 }

@@ -14,6 +14,13 @@
 #define CONN_QUEUE_HIGH (1024 * 1024)
 #define CONN_READ_SIZE (64 * 1024)
 #define CONN_DIAL_TIMEOUT_MS 10000
+/*
+ * Defaults of the client timeouts (docs/network.md): a slow or silent
+ * client must not hold a connection and its file descriptors for good.
+ */
+#define PROXY_HEADER_TIMEOUT_MS 30000 /* a whole request head or SOCKS handshake */
+#define PROXY_KEEPALIVE_TIMEOUT_MS 120000 /* between requests on a kept connection */
+#define PROXY_TUNNEL_IDLE_MS 3600000 /* a tunnel or request that moves no byte */
 
 struct conn;
 
@@ -59,6 +66,9 @@ struct conn {
 	struct end client;
 	struct end *server; /* NULL until conn_dial */
 	uv_timer_t timer;
+	uv_timer_t idle_timer; /* the watchdog of conn_set_idle */
+	uint64_t idle_ms; /* close after this long without a byte moving; 0: never */
+	uint64_t last_io_ms; /* when a byte was last read or written */
 	uv_getaddrinfo_t *gai; /* in flight, or NULL */
 	uv_connect_t connect_req;
 	struct addrinfo *ai; /* dial candidates from DNS, owned */
@@ -69,6 +79,11 @@ struct conn {
 	bool tunnel;
 	bool closing;
 	bool dial_dead; /* the dial timed out; late DNS answers are dropped */
+	/* Where the filter let c go, so that a later deny can close it (proxy_set_domains). */
+	struct domain_host dest;
+	int dest_port;
+	bool has_dest;
+	enum proxy_source source;
 	struct proxy_ask *ask; /* the held request's ask, or NULL (ask.c) */
 	int ask_answer; /* PROXY_ASK_ALLOW or PROXY_ASK_DENY once answered, else 0 */
 	int refs; /* open handles and requests in flight */
@@ -97,6 +112,10 @@ struct proxy {
 	struct proxy_listener listeners[4];
 	size_t n_listeners;
 	int http_port, socks_port;
+	/* Timeouts in ms, 0 for none (proxy.c reads the FENCE_PROXY_*_TIMEOUT variables). */
+	uint64_t header_timeout_ms; /* a request head or SOCKS handshake, from its start */
+	uint64_t keepalive_timeout_ms; /* an idle client connection between requests */
+	uint64_t tunnel_idle_ms; /* any connection, tunnels too, that moves no byte */
 	struct strv socket_paths;
 	struct strv resolve; /* "name=ip" overrides */
 	bool has_upstream; /* upstreamProxy takes the HTTP requests no entry matches */
@@ -157,6 +176,12 @@ void conn_read_stop(struct end *e);
 /* conn_tunnel: from now on, pipe bytes both ways until both sides end. */
 void conn_tunnel(struct conn *c);
 
+/*
+ * conn_set_idle: close c once no byte has moved in either direction for
+ * ms milliseconds (0: never).  Cheap: a read or write only notes the time.
+ */
+void conn_set_idle(struct conn *c, uint64_t ms);
+
 /* conn_shutdown: send EOF to e after what is queued. */
 void conn_shutdown(struct end *e);
 
@@ -179,6 +204,10 @@ const char *proxy_reason(enum domain_verdict v, const char *rule, char *buf, siz
 /* Owners count their connections, so that closing waits for all of them. */
 void proxy_unref(struct proxy *p);
 void relay_unref(struct relay *r);
+
+/* proxy_allowed: note that the filter (or an answer) let c go to host:port. */
+void proxy_allowed(struct conn *c, enum proxy_source source, const struct domain_host *host,
+		   int port);
 
 /* conn_drop_server: close the server end (keep-alive to another host). */
 void conn_drop_server(struct conn *c);

@@ -3,7 +3,9 @@
  * proxy/proxy.c: starting and stopping the two proxies, and the filter
  * step they share.
  */
+#include <math.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -50,6 +52,15 @@ enum domain_verdict proxy_check(struct proxy *p, enum proxy_source source,
 
 	proxy_emit(p, &ev);
 	return v;
+}
+
+void proxy_allowed(struct conn *c, enum proxy_source source, const struct domain_host *host,
+		   int port)
+{
+	c->dest = *host;
+	c->dest_port = port;
+	c->source = source;
+	c->has_dest = true;
 }
 
 void proxy_dial(struct proxy *p, struct conn *c, const struct domain_host *host, int port)
@@ -213,6 +224,29 @@ static int setup_upstream(struct proxy *p, const struct fence_network *n, char *
 	return 0;
 }
 
+/*
+ * A timeout from the environment variable `name` in seconds (fractions
+ * allowed, 0 for none), else def_ms.  Tests set short ones; users may
+ * lengthen them for protocols that stay quiet for long.
+ */
+static uint64_t timeout_from_env(const char *name, uint64_t def_ms)
+{
+	const char *s = getenv(name);
+	char *end;
+	double v;
+
+	if (!s || !*s)
+		return def_ms;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || *end || !isfinite(v) || v < 0 || v > 1e7) {
+		msg_warning("%s='%s' is not a number of seconds; using %llu", name, s,
+			    (unsigned long long)(def_ms / 1000));
+		return def_ms;
+	}
+	return (uint64_t)(v * 1000 + 0.5);
+}
+
 int proxy_start(uv_loop_t *loop, const struct proxy_options *o, struct proxy **ret,
 		char **ret_error)
 {
@@ -224,6 +258,11 @@ int proxy_start(uv_loop_t *loop, const struct proxy_options *o, struct proxy **r
 	p->on_event = o->on_event;
 	p->userdata = o->userdata;
 	p->refs = 1; /* dropped by proxy_close */
+	p->header_timeout_ms = timeout_from_env("FENCE_PROXY_HEADER_TIMEOUT", PROXY_HEADER_TIMEOUT_MS);
+	p->keepalive_timeout_ms =
+		timeout_from_env("FENCE_PROXY_IDLE_TIMEOUT", PROXY_KEEPALIVE_TIMEOUT_MS);
+	p->tunnel_idle_ms =
+		timeout_from_env("FENCE_PROXY_TUNNEL_IDLE_TIMEOUT", PROXY_TUNNEL_IDLE_MS);
 	if (o->resolve)
 		strv_copy(&p->resolve, o->resolve);
 	r = domain_filter_init(&p->filter, &o->network->allowed_domains,
@@ -289,6 +328,31 @@ int proxy_socks_port(const struct proxy *p)
 	return p->socks_port;
 }
 
+/*
+ * Close every connection whose destination a deniedDomains entry now
+ * names: a `deny HOST` must end the tunnels already open to HOST, not
+ * only reject new ones.  Hosts that merely left allowedDomains keep
+ * their connections, since an allow-once reply or upstreamProxy may
+ * have let them through.  With -d each closed one shows as a filter line.
+ */
+static void close_denied(struct proxy *p)
+{
+	struct conn *c, *next;
+
+	for (c = p->conns; c; c = next) {
+		const char *rule = NULL;
+
+		next = c->next;
+		if (!c->has_dest || c->closing ||
+		    domain_filter_check(&p->filter, &c->dest, c->dest_port, &rule) != DOMAIN_DENIED)
+			continue;
+		proxy_check(p, c->source, &c->dest, c->dest_port, &rule); /* the -d line */
+		log_debug("closing a connection to %s:%d: now denied by %s", c->dest.name,
+			  c->dest_port, rule ? rule : "?");
+		conn_close(c);
+	}
+}
+
 int proxy_set_domains(struct proxy *p, const struct strv *allowed, const struct strv *denied,
 		      char **ret_error)
 {
@@ -299,5 +363,6 @@ int proxy_set_domains(struct proxy *p, const struct strv *allowed, const struct 
 		return r;
 	domain_filter_done(&p->filter);
 	p->filter = f;
+	close_denied(p);
 	return 0;
 }

@@ -94,7 +94,8 @@ int proxy_socks_port(const struct proxy *p);
 
 /*
  * proxy_set_domains: replace the filter of a running proxy (the session's
- * "allow DOMAIN").  Open tunnels are not re-checked.  Returns 0 or -EINVAL
+ * "allow DOMAIN").  Open connections whose host a deniedDomains entry now
+ * names are closed; the others stay.  Returns 0 or -EINVAL
  * with an owned message, leaving the old filter in place.
  */
 int proxy_set_domains(struct proxy *p, const struct strv *allowed, const struct strv *denied,

@@ -211,6 +211,7 @@ static void handle_request(struct socks_conn *s, const struct socks5_request *re
 	enum domain_verdict v;
 	char reason[320];
 
+	uv_timer_stop(&s->c->timer); /* the handshake is complete */
 	s->port = req->port;
 	if (req->atyp == 3)
 		snprintf(s->host.name, sizeof(s->host.name), "%.*s", (int)req->name_len, req->name);
@@ -244,6 +245,7 @@ static void handle_request(struct socks_conn *s, const struct socks5_request *re
 		return;
 	}
 	s->state = SS_DIALING;
+	proxy_allowed(s->c, PROXY_SOURCE_SOCKS, &s->host, s->port);
 	conn_read_stop(&s->c->client);
 	proxy_dial(s->c->proxy, s->c, &s->host, s->port);
 }
@@ -263,6 +265,7 @@ static void socks_resume(struct conn *c)
 		reply(s, SOCKS5_REPLY_NOT_ALLOWED, NULL);
 		return;
 	}
+	proxy_allowed(s->c, PROXY_SOURCE_SOCKS, &s->host, s->port);
 	conn_read_stop(&s->c->client);
 	proxy_dial(s->c->proxy, s->c, &s->host, s->port);
 }
@@ -345,6 +348,18 @@ static const struct conn_ops socks_ops = {
 	.destroy = on_destroy,
 };
 
+/* The greeting and request did not arrive within the header timeout. */
+static void handshake_timeout(uv_timer_t *t)
+{
+	struct conn *c = t->data;
+	struct socks_conn *s = c->data;
+
+	if (s->state != SS_GREETING && s->state != SS_REQUEST)
+		return;
+	log_debug("closing a SOCKS client that did not finish its handshake");
+	conn_close(c);
+}
+
 void socks5_accept(struct proxy *p, uv_stream_t *listener, bool is_pipe)
 {
 	struct conn *c = conn_accept(p->loop, listener, is_pipe, &socks_ops, &p->conns);
@@ -357,5 +372,8 @@ void socks5_accept(struct proxy *p, uv_stream_t *listener, bool is_pipe)
 	c->data = s;
 	c->proxy = p;
 	p->refs++;
+	conn_set_idle(c, p->tunnel_idle_ms);
+	if (p->header_timeout_ms > 0)
+		uv_timer_start(&c->timer, handshake_timeout, p->header_timeout_ms, 0);
 	conn_read_start(&c->client);
 }

@@ -49,6 +49,19 @@ raw_http() {
 	printf "$1" | "$PY" "$FENCE_SRC/tests/helpers/raw-client.py" http "$HTTP_PORT"
 }
 
+# idle_client NAME [BYTES]: connect to $PORT, send BYTES (Python escapes),
+# then wait silently; $BATS_TEST_TMPDIR/NAME.out gets the reply and then
+# "#closed" once the proxy ends the connection.
+idle_client() {
+	"$PY" "$FENCE_SRC/tests/helpers/idle-client.py" "$PORT" "$BATS_TEST_TMPDIR/$1.out" "${2:-}" 3>&- &
+	PIDS+=($!)
+}
+
+# closed NAME: whether the proxy has closed idle_client NAME's connection.
+closed() {
+	grep -qa '^#closed' "$BATS_TEST_TMPDIR/$1.out" 2>/dev/null
+}
+
 assert_log_contains() {
 	grep -qF -- "$1" "$PROXY_LOG" || {
 		printf 'expected the proxy log to contain: %s\nlog:\n%s\n' "$1" "$(cat "$PROXY_LOG")" >&2
@@ -233,6 +246,58 @@ make_tls_cert() {
 	assert_output_contains "set https_proxy"
 	assert_output_contains "use CONNECT"
 	assert_log_contains "! GET     501 127.0.0.1:9 https://127.0.0.1:9/x (https:// URL sent without CONNECT; set https_proxy"
+}
+
+@test "proxy: a client that sends nothing or half a request head is cut off" {
+	export FENCE_PROXY_HEADER_TIMEOUT=1
+	start_proxy --allow 127.0.0.1
+	PORT=$HTTP_PORT
+	idle_client silent
+	idle_client slowloris 'GET http://127.0.0.1/ HTTP/1.1\r\nHost: 127.0'
+	wait_until 60 closed silent
+	wait_until 60 closed slowloris
+	run cat "$BATS_TEST_TMPDIR/silent.out"
+	[ "$output" = $'\n#closed' ]
+	run cat "$BATS_TEST_TMPDIR/slowloris.out"
+	assert_output_contains "408 Request Timeout"
+	assert_output_contains "the request head did not arrive in time"
+	assert_log_contains "! -       408"
+	kill -0 "$PROXY_PID"
+}
+
+@test "proxy: idle kept-alive connections and silent tunnels are closed" {
+	echo kept >index.html
+	start_server WEB --root .
+	export FENCE_PROXY_HEADER_TIMEOUT=600 FENCE_PROXY_IDLE_TIMEOUT=1 FENCE_PROXY_TUNNEL_IDLE_TIMEOUT=2
+	start_proxy --allow 127.0.0.1
+	PORT=$HTTP_PORT
+	idle_client kept "GET http://127.0.0.1:$WEB_PORT/index.html HTTP/1.1\r\nHost: x\r\n\r\n"
+	idle_client tunnel "CONNECT 127.0.0.1:$WEB_PORT HTTP/1.1\r\nHost: 127.0.0.1:$WEB_PORT\r\n\r\n"
+	wait_until 60 closed kept
+	wait_until 60 closed tunnel
+	run cat "$BATS_TEST_TMPDIR/kept.out"
+	assert_output_contains "200 OK"
+	assert_output_contains kept
+	run cat "$BATS_TEST_TMPDIR/tunnel.out"
+	assert_output_contains "200 Connection Established"
+}
+
+@test "proxy: a SOCKS5 handshake that stalls and a silent SOCKS5 tunnel are closed" {
+	start_server WEB --root .
+	export FENCE_PROXY_HEADER_TIMEOUT=1 FENCE_PROXY_TUNNEL_IDLE_TIMEOUT=2
+	start_proxy --allow 127.0.0.1
+	PORT=$SOCKS_PORT
+	idle_client silent
+	idle_client greeting '\x05\x01\x00'
+	idle_client tunnel "\\x05\\x01\\x00\\x05\\x01\\x00\\x01\\x7f\\x00\\x00\\x01$(printf '\\x%02x\\x%02x' $((WEB_PORT >> 8)) $((WEB_PORT & 255)))"
+	wait_until 60 closed silent
+	wait_until 60 closed greeting
+	wait_until 60 closed tunnel
+	run od -An -tx1 "$BATS_TEST_TMPDIR/greeting.out"
+	assert_output_contains "05 00 0a 23 63 6c 6f 73 65 64"
+	# The reply to CONNECT came before the close: version 5, status 0.
+	run od -An -tx1 -N4 "$BATS_TEST_TMPDIR/tunnel.out"
+	assert_output_contains "05 00 05 00"
 }
 
 @test "proxy: CONNECT whose Host header disagrees gets 400" {

@@ -9,6 +9,7 @@
  */
 #include <arpa/inet.h>
 #include <check.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -47,8 +48,8 @@ static void on_event(const struct proxy_event *ev, void *userdata)
 	snprintf(e->reason, sizeof(e->reason), "%s", ev->reason ? ev->reason : "");
 }
 
-/* Send one CONNECT and read the proxy's status line into buf. */
-static void connect_through(int port, const char *target, char *buf, size_t size)
+/* Send one CONNECT, read the proxy's status line into buf and return the open socket. */
+static int open_tunnel(int port, const char *target, char *buf, size_t size)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -61,7 +62,13 @@ static void connect_through(int port, const char *target, char *buf, size_t size
 	ck_assert_int_eq(write(fd, req, strlen(req)), (ssize_t)strlen(req));
 	n = read(fd, buf, size - 1);
 	buf[n > 0 ? n : 0] = '\0';
-	close(fd);
+	return fd;
+}
+
+/* Send one CONNECT and read the proxy's status line into buf. */
+static void connect_through(int port, const char *target, char *buf, size_t size)
+{
+	close(open_tunnel(port, target, buf, size));
 }
 
 static void client_thread(void *arg)
@@ -95,20 +102,110 @@ static void on_done(uv_async_t *a)
 	uv_close((uv_handle_t *)a, NULL);
 }
 
-/* Open a listening socket; its backlog completes the proxy's connect. */
-static int listen_any(int *ret_port)
+/* Open a listening socket on addr; its backlog completes the proxy's connect. */
+static int listen_at(const char *addr, int *ret_port)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 	socklen_t len = sizeof(sin);
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
-	inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
+	inet_pton(AF_INET, addr, &sin.sin_addr);
 	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
 	ck_assert_int_eq(listen(fd, 8), 0);
 	getsockname(fd, (struct sockaddr *)&sin, &len);
 	*ret_port = ntohs(sin.sin_port);
 	return fd;
 }
+
+static int listen_any(int *ret_port)
+{
+	return listen_at("127.0.0.1", ret_port);
+}
+
+/* Two tunnels, to 127.0.0.1 and 127.0.0.2; after "deny 127.0.0.2" only the first may stay. */
+struct deny_fixture {
+	uv_loop_t loop;
+	uv_async_t wake;
+	struct proxy *proxy;
+	int http_port, port_a, port_b;
+	int denied_set, wakes;
+	char replies[2][256];
+	ssize_t read_b; /* what read() on the denied tunnel returned */
+	int poll_a; /* poll() on the kept tunnel: 0 while it stays open and quiet */
+};
+
+static void deny_client(void *arg)
+{
+	struct deny_fixture *f = arg;
+	char target[64], byte;
+	int a, b;
+
+	snprintf(target, sizeof(target), "127.0.0.1:%d", f->port_a);
+	a = open_tunnel(f->http_port, target, f->replies[0], sizeof(f->replies[0]));
+	snprintf(target, sizeof(target), "127.0.0.2:%d", f->port_b);
+	b = open_tunnel(f->http_port, target, f->replies[1], sizeof(f->replies[1]));
+	uv_async_send(&f->wake); /* the loop now denies 127.0.0.2 */
+	while (!__atomic_load_n(&f->denied_set, __ATOMIC_SEQ_CST))
+		usleep(1000);
+	/* Blocks until the proxy closes the tunnel; the test timeout catches a hang. */
+	f->read_b = read(b, &byte, 1);
+	f->poll_a = poll(&(struct pollfd){ .fd = a, .events = POLLIN }, 1, 300);
+	close(a);
+	close(b);
+	uv_async_send(&f->wake);
+}
+
+static void on_deny_wake(uv_async_t *a)
+{
+	struct deny_fixture *f = a->data;
+	struct strv allowed = { 0 }, denied = { 0 };
+	char *err = NULL;
+
+	if (f->wakes++ == 0) {
+		strv_push(&allowed, "127.0.0.1");
+		strv_push(&allowed, "127.0.0.2");
+		strv_push(&denied, "127.0.0.2");
+		ck_assert_int_eq(proxy_set_domains(f->proxy, &allowed, &denied, &err), 0);
+		strv_done(&allowed);
+		strv_done(&denied);
+		__atomic_store_n(&f->denied_set, 1, __ATOMIC_SEQ_CST);
+		return;
+	}
+	proxy_close(f->proxy);
+	uv_close((uv_handle_t *)a, NULL);
+}
+
+START_TEST(deny_closes_open_tunnels_to_the_host)
+{
+	struct deny_fixture *f = xcalloc(1, sizeof(*f));
+	struct fence_network net = { 0 };
+	struct proxy_options o = { .network = &net, .listen_tcp = true };
+	int fd_a = listen_at("127.0.0.1", &f->port_a), fd_b = listen_at("127.0.0.2", &f->port_b);
+	uv_thread_t thread;
+	char *err = NULL;
+
+	strv_push(&net.allowed_domains, "127.0.0.1");
+	strv_push(&net.allowed_domains, "127.0.0.2");
+	ck_assert_int_eq(uv_loop_init(&f->loop), 0);
+	ck_assert_int_eq(proxy_start(&f->loop, &o, &f->proxy, &err), 0);
+	f->http_port = proxy_http_port(f->proxy);
+	uv_async_init(&f->loop, &f->wake, on_deny_wake);
+	f->wake.data = f;
+	uv_thread_create(&thread, deny_client, f);
+	uv_run(&f->loop, UV_RUN_DEFAULT);
+	uv_thread_join(&thread);
+	ck_assert_int_eq(uv_loop_close(&f->loop), 0);
+
+	ck_assert_ptr_nonnull(strstr(f->replies[0], "HTTP/1.1 200 Connection Established"));
+	ck_assert_ptr_nonnull(strstr(f->replies[1], "HTTP/1.1 200 Connection Established"));
+	ck_assert_int_le(f->read_b, 0);
+	ck_assert_int_eq(f->poll_a, 0);
+	strv_done(&net.allowed_domains);
+	close(fd_a);
+	close(fd_b);
+	free(f);
+}
+END_TEST
 
 START_TEST(set_domains_changes_a_running_filter)
 {
@@ -175,6 +272,7 @@ static Suite *proxy_suite(void)
 	tcase_set_timeout(tc, 20);
 	tcase_add_test(tc, set_domains_changes_a_running_filter);
 	tcase_add_test(tc, invalid_pattern_fails_start_with_message);
+	tcase_add_test(tc, deny_closes_open_tunnels_to_the_host);
 	suite_add_tcase(s, tc);
 	return s;
 }
