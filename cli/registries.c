@@ -20,6 +20,8 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -35,6 +37,10 @@
 #define QUERY_STARTED "#fence-query"
 /* The pip query exits with this when python3 has no pip module. */
 #define QUERY_EXIT_ABSENT 3
+/* The first line of a cache file; bump it when the key or the format changes. */
+#define CACHE_MAGIC "fence-registry-cache 1"
+/* A cached answer older than this is asked again, whatever the key says. */
+#define CACHE_MAX_AGE_S (24 * 60 * 60)
 
 extern char **environ;
 
@@ -44,6 +50,17 @@ struct tool {
 	const char *script; /* sh -c text run in the sandbox; NULL for cargo */
 	const char *shown; /* the query as messages name it */
 	void (*parse)(const char *out, struct strv *hosts); /* reads the output after the QUERY_STARTED line */
+	/*
+	 * What the answer depends on besides the environment, for the cache
+	 * key (NULL-terminated lists): names looked up in the working
+	 * directory and each parent, names looked up in each parent of the
+	 * program's real path (its install prefix), and other files: "~/P"
+	 * in HOME, "$VAR/P" under a variable's directory, "$VAR" a variable
+	 * naming a file, else an absolute path.
+	 */
+	const char *const *project_names;
+	const char *const *prefix_names;
+	const char *const *files;
 };
 
 struct query {
@@ -55,6 +72,9 @@ struct query {
 	size_t len;
 	bool truncated, timed_out;
 	int status; /* from waitpid */
+	char *key; /* the cache key (owned), or NULL without a cache */
+	bool cached; /* answered from the cache: hosts is filled, nothing ran */
+	struct strv hosts;
 };
 
 /* Append the host (with an explicit port) of a URL, if it has one. */
@@ -381,22 +401,37 @@ static void parse_brew(const char *out, struct strv *hosts)
 	}
 }
 
+#define NAMES(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
 static const struct tool tools[] = {
-	{ "npm", "npm", "exec npm config get registry", "npm config get registry", parse_url_output },
+	{ "npm", "npm", "exec npm config get registry", "npm config get registry", parse_url_output,
+	  NAMES(".npmrc", "package.json", "node_modules"), NAMES("npmrc", "etc/npmrc"),
+	  NAMES("~/.npmrc", "/etc/npmrc", "$NPM_CONFIG_USERCONFIG", "$npm_config_userconfig",
+		"$NPM_CONFIG_GLOBALCONFIG", "$npm_config_globalconfig") },
 	{ "yarn", "yarn",
 	  "v=$(yarn --version) || exit 1\n"
 	  "case $v in 1.*) exec yarn config get registry ;; *) exec yarn config get npmRegistryServer ;; esac",
-	  "yarn config get", parse_url_output },
+	  "yarn config get", parse_url_output,
+	  NAMES(".yarnrc", ".yarnrc.yml", ".npmrc", "package.json", "node_modules"),
+	  NAMES("npmrc", "etc/npmrc"),
+	  NAMES("~/.yarnrc", "~/.yarnrc.yml", "~/.npmrc", "/etc/npmrc", "$YARN_RC_FILENAME") },
 	{ "pip", "python3",
 	  "python3 -m pip --version >/dev/null 2>&1 || exit 3\n"
 	  "python3 -m pip config list || exit 1\n"
 	  "echo '#builtin'\n"
 	  "exec python3 -c 'from pip._internal.models.index import PyPI; print(PyPI.url); "
 	  "print(PyPI.file_storage_domain)'",
-	  "python3 -m pip config list", parse_pip },
-	{ "cargo", "cargo", NULL, NULL, NULL },
-	{ "go", "go", "GOTOOLCHAIN=local exec go env GOPROXY GOSUMDB", "go env GOPROXY GOSUMDB", parse_go },
-	{ "brew", "brew", "exec brew --repository", "brew --repository", parse_brew },
+	  "python3 -m pip config list", parse_pip,
+	  NAMES(".python-version"), NAMES("pip.conf", "pyvenv.cfg"),
+	  NAMES("~/.pip/pip.conf", "~/.config/pip/pip.conf", "$XDG_CONFIG_HOME/pip/pip.conf",
+		"/etc/pip.conf", "/etc/xdg/pip/pip.conf", "$VIRTUAL_ENV/pip.conf", "$PIP_CONFIG_FILE",
+		"~/.pyenv/version", "$PYENV_ROOT/version") },
+	{ "cargo", "cargo", NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "go", "go", "GOTOOLCHAIN=local exec go env GOPROXY GOSUMDB", "go env GOPROXY GOSUMDB", parse_go,
+	  NULL, NAMES("go.env"),
+	  NAMES("~/.config/go/env", "$XDG_CONFIG_HOME/go/env", "$GOENV") },
+	{ "brew", "brew", "exec brew --repository", "brew --repository", parse_brew, NULL,
+	  NAMES("Library/Homebrew", "Library/Homebrew/brew.sh"), NAMES("~/.homebrew/brew.env") },
 };
 
 /* The absolute path of `program` in PATH (owned), or NULL. */
@@ -576,6 +611,241 @@ static char *query_failure(const struct query *q)
 	return NULL;
 }
 
+/* ---- the cache of answers ---- */
+
+/* The cache directory, $XDG_CACHE_HOME/fence or ~/.cache/fence (owned), or NULL. */
+static char *cache_dir(void)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME");
+	const char *home = getenv("HOME");
+	const char *off = getenv("FENCE_REGISTRY_CACHE");
+
+	if (off && strcmp(off, "0") == 0)
+		return NULL;
+	if (xdg && xdg[0] == '/')
+		return xasprintf("%s/fence", xdg);
+	if (home && home[0] == '/')
+		return xasprintf("%s/.cache/fence", home);
+	return NULL;
+}
+
+/* Append "LABEL PATH" and the stat() identity of PATH, so that any change to the file changes the key. */
+static void key_add_file(struct strv *key, const char *label, const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0) {
+		strv_pushf(key, "%s %s -", label, path);
+		return;
+	}
+	strv_pushf(key, "%s %s %llu:%llu:%o:%lld:%lld.%09ld:%lld.%09ld", label, path,
+		   (unsigned long long)st.st_dev, (unsigned long long)st.st_ino, (unsigned)st.st_mode,
+		   (long long)st.st_size, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+		   (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+}
+
+/* Append every names[i] in dir and in each of its parents up to '/'. */
+static void key_add_upward(struct strv *key, const char *dir, const char *const *names)
+{
+	_cleanup_free_ char *d = xstrdup(dir);
+
+	if (!names || d[0] != '/')
+		return;
+	for (;;) {
+		char *slash;
+
+		for (size_t i = 0; names[i]; i++) {
+			_cleanup_free_ char *path = xasprintf("%s/%s", strcmp(d, "/") ? d : "", names[i]);
+
+			key_add_file(key, "file", path);
+		}
+		slash = strrchr(d, '/');
+		if (!slash || strcmp(d, "/") == 0)
+			break;
+		if (slash == d)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+	}
+}
+
+/* Expand one entry of tool.files ("~/P", "$VAR/P", "$VAR", "/P"); NULL when it names nothing. */
+static char *expand_file(const char *entry)
+{
+	const char *home = getenv("HOME");
+
+	if (strncmp(entry, "~/", 2) == 0)
+		return home && home[0] == '/' ? xasprintf("%s/%s", home, entry + 2) : NULL;
+	if (entry[0] == '$') {
+		size_t k = strcspn(entry + 1, "/");
+		_cleanup_free_ char *name = xstrndup(entry + 1, k);
+		const char *v = getenv(name);
+
+		if (!v || v[0] != '/')
+			return NULL;
+		return xasprintf("%s%s", v, entry + 1 + k);
+	}
+	return xstrdup(entry);
+}
+
+/* Whether an environment variable is left out of the key: it changes between shells, not answers. */
+static bool env_is_volatile(const char *entry)
+{
+	static const char *const names[] = { "_=", "OLDPWD=", "PWD=", "SHLVL=" };
+
+	/*
+	 * LD_* and DYLD_* never reach the query (query_environment), and no
+	 * tool reads fence's own FENCE_* variables (FENCE_LOG, say).
+	 */
+	if (strncmp(entry, "LD_", 3) == 0 || strncmp(entry, "DYLD_", 5) == 0 ||
+	    strncmp(entry, "FENCE_", 6) == 0)
+		return true;
+	for (size_t i = 0; i < ELEMENTSOF(names); i++)
+		if (strncmp(entry, names[i], strlen(names[i])) == 0)
+			return true;
+	return false;
+}
+
+/* The elements of sv joined with newlines (owned). */
+static char *join_lines(const struct strv *sv)
+{
+	size_t len = 0;
+	char *out, *p;
+
+	for (size_t i = 0; i < sv->n; i++)
+		len += strlen(sv->v[i]) + 1;
+	out = p = xmalloc(len + 1);
+	for (size_t i = 0; i < sv->n; i++)
+		p += sprintf(p, i ? "\n%s" : "%s", sv->v[i]);
+	*p = '\0';
+	return out;
+}
+
+static int compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Build the cache key of one tool's reply: everything the reply is known
+ * to depend on.  That is the tool, its query, the program on PATH and its
+ * real file, the working directory and the environment.  It also has the
+ * identity (inode, size, times) of each configuration file the tool may
+ * read, present or not.
+ */
+static char *cache_key(const struct tool *t, const char *program_path, const char *cwd)
+{
+	struct strv key = { 0 }, env = { 0 };
+	char real[4096];
+	char *text;
+
+	strv_push(&key, CACHE_MAGIC);
+	strv_pushf(&key, "tool %s", t->name);
+	strv_pushf(&key, "query %zu", strlen(t->script));
+	for (const char *s = t->script; *s; s += strcspn(s, "\n") + (s[strcspn(s, "\n")] ? 1 : 0))
+		strv_pushf(&key, "  %.*s", (int)strcspn(s, "\n"), s);
+	key_add_file(&key, "program", program_path);
+	if (realpath(program_path, real)) {
+		_cleanup_free_ char *dir = xstrndup(real, (size_t)(strrchr(real, '/') - real));
+
+		key_add_file(&key, "real", real);
+		key_add_upward(&key, dir[0] ? dir : "/", t->prefix_names);
+	}
+	strv_pushf(&key, "cwd %s", cwd);
+	key_add_upward(&key, cwd, t->project_names);
+	for (size_t i = 0; t->files && t->files[i]; i++) {
+		_cleanup_free_ char *path = expand_file(t->files[i]);
+
+		if (path)
+			key_add_file(&key, "file", path);
+	}
+	for (char **e = environ; *e; e++)
+		if (!env_is_volatile(*e))
+			strv_pushf(&env, "env %s", *e);
+	qsort(env.v, env.n, sizeof(*env.v), compare_strings);
+	for (size_t i = 0; i < env.n; i++) {
+		/* A value with a newline would look like a key line: escape it. */
+		for (char *c = env.v[i]; *c; c++)
+			if (*c == '\n')
+				*c = '\x1f';
+		strv_push(&key, env.v[i]);
+	}
+	strv_push(&key, "--");
+	text = join_lines(&key);
+	strv_done(&key);
+	strv_done(&env);
+	return text;
+}
+
+/* Return the cache file of a key: the tool's name and a 64-bit hash of the key (cache_load compares the whole key). */
+static char *cache_path(const char *dir, const struct tool *t, const char *key)
+{
+	uint64_t h = 14695981039346656037ULL; /* FNV-1a */
+
+	for (const unsigned char *c = (const unsigned char *)key; *c; c++)
+		h = (h ^ *c) * 1099511628211ULL;
+	return xasprintf("%s/registries-%s-%016llx", dir, t->name, (unsigned long long)h);
+}
+
+/*
+ * Read the cached hosts of `key` into *hosts.  Returns true on a hit: the
+ * file is ours, not writable by others, younger than CACHE_MAX_AGE_S and
+ * starts with exactly `key` (the hash in the name only finds the file).
+ */
+static bool cache_load(const char *dir, const struct tool *t, const char *key, struct strv *hosts)
+{
+	_cleanup_free_ char *path = cache_path(dir, t, key), *text = NULL;
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
+	size_t klen = strlen(key);
+	struct stat st;
+	char *save = NULL;
+
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+	    (st.st_mode & 022) || st.st_size > QUERY_MAX_OUTPUT + (off_t)klen + 1 ||
+	    time(NULL) - st.st_mtime > CACHE_MAX_AGE_S || st.st_mtime > time(NULL) + 60)
+		return false;
+	text = xmalloc((size_t)st.st_size + 1);
+	if (read(fd, text, (size_t)st.st_size) != st.st_size)
+		return false;
+	text[st.st_size] = '\0';
+	if (strncmp(text, key, klen) != 0 || text[klen] != '\n')
+		return false;
+	for (char *line = strtok_r(text + klen + 1, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		strv_push(hosts, line);
+	return true;
+}
+
+/* Write the answer to `key` atomically: a temporary file renamed over the old entry. */
+static void cache_store(const char *dir, const struct tool *t, const char *key, const struct strv *hosts)
+{
+	_cleanup_free_ char *parent = xstrndup(dir, (size_t)(strrchr(dir, '/') - dir));
+	_cleanup_free_ char *path = cache_path(dir, t, key);
+	_cleanup_free_ char *tmp = xasprintf("%s.%d.tmp", path, (int)getpid());
+	FILE *f;
+	int fd;
+
+	mkdir(parent, 0700); /* $XDG_CACHE_HOME itself may be missing */
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return;
+	f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		unlink(tmp);
+		return;
+	}
+	fprintf(f, "%s\n", key);
+	for (size_t i = 0; i < hosts->n; i++)
+		if (!strchr(hosts->v[i], '\n'))
+			fprintf(f, "%s\n", hosts->v[i]);
+	if (fclose(f) != 0 || rename(tmp, path) < 0)
+		unlink(tmp);
+	else
+		log_debug("cached the %s registry answer in %s", t->name, path);
+}
+
 /* Add the hosts found for one tool to allowedDomains, checking each like a configured pattern. */
 static int add_hosts(struct fence_config *c, const struct tool *t, struct strv *hosts, struct strv *warnings)
 {
@@ -605,7 +875,7 @@ int registries_resolve(struct fence_config *c, struct strv *warnings)
 {
 	struct query qs[ELEMENTSOF(tools)] = { 0 };
 	const struct strv *wanted = &c->network.allow_package_registries;
-	_cleanup_free_ char *bwrap = NULL;
+	_cleanup_free_ char *bwrap = NULL, *cache = cache_dir();
 	char cwd[4096];
 	size_t n = 0;
 	int added = 0;
@@ -632,6 +902,14 @@ int registries_resolve(struct fence_config *c, struct strv *warnings)
 		n++;
 		if (!tools[i].script)
 			continue;
+		if (cache) {
+			q->key = cache_key(&tools[i], q->program_path, cwd);
+			q->cached = cache_load(cache, &tools[i], q->key, &q->hosts);
+			if (q->cached) {
+				log_debug("the %s registry answer comes from the cache", tools[i].name);
+				continue;
+			}
+		}
 		if (!bwrap)
 			bwrap = find_in_path("bwrap");
 		if (!bwrap) {
@@ -649,22 +927,29 @@ int registries_resolve(struct fence_config *c, struct strv *warnings)
 
 	for (size_t i = 0; i < n; i++) {
 		struct query *q = &qs[i];
-		struct strv hosts = { 0 };
+		struct strv *hosts = &q->hosts;
 		_cleanup_free_ char *failure = NULL;
 
 		if (!q->tool->script) {
-			cargo_hosts(cwd, &hosts);
+			cargo_hosts(cwd, hosts);
 		} else if (q->pid > 0) {
+			bool absent;
+
 			failure = query_failure(q);
-			if (failure && !(q->tool->parse == parse_pip && WIFEXITED(q->status) &&
-					 WEXITSTATUS(q->status) == QUERY_EXIT_ABSENT))
+			absent = q->tool->parse == parse_pip && WIFEXITED(q->status) &&
+				 WEXITSTATUS(q->status) == QUERY_EXIT_ABSENT;
+			if (failure && !absent)
 				strv_pushf(warnings, "cannot ask %s for its registry: %s, continuing without its hosts",
 					   q->tool->name, failure);
 			else if (!failure)
-				q->tool->parse(q->out + sizeof(QUERY_STARTED), &hosts);
+				q->tool->parse(q->out + sizeof(QUERY_STARTED), hosts);
+			/* Only answers are kept: a failure is asked again, and warned about again. */
+			if ((!failure || absent) && q->key)
+				cache_store(cache, q->tool, q->key, hosts);
 		}
-		added += add_hosts(c, q->tool, &hosts, warnings);
-		strv_done(&hosts);
+		added += add_hosts(c, q->tool, hosts, warnings);
+		strv_done(hosts);
+		free(q->key);
 		free(q->program_path);
 		free(q->out);
 	}

@@ -684,6 +684,25 @@ static void join_placeholder(struct planner *pl, const char *path)
 	push_unique(&pl->plan->placeholders, path);
 }
 
+/*
+ * Keep $XDG_CACHE_HOME/fence (~/.cache/fence) read-only, present or not:
+ * the registry answers cached there become allowedDomains of later runs
+ * (cli/registries.c), so a sandbox must not write them.
+ */
+static void add_registry_cache(struct planner *pl, struct dangerous_set *set)
+{
+	const char *xdg = sockscan_getenv(pl->envp, "XDG_CACHE_HOME");
+	_cleanup_free_ char *home_cache = fspath_join(pl->req->home, ".cache");
+	_cleanup_free_ char *dir = fspath_join(xdg && xdg[0] == '/' ? xdg : home_cache, "fence");
+	char real[PATH_MAX];
+	struct stat st;
+
+	if (lstat(dir, &st) < 0)
+		strv_push(&set->missing_dirs, dir);
+	else if (realpath(dir, real) && !strv_contains(&set->existing, real))
+		strv_push(&set->existing, real);
+}
+
 /* Collect the dangerous paths below the working directory, home and every writable root. */
 static void collect_dangerous(struct planner *pl)
 {
@@ -721,6 +740,7 @@ static void collect_dangerous(struct planner *pl)
 	 */
 	if (realpath(config_home, real_config_home))
 		dangerous_add_config_dirs(&set, real_config_home);
+	add_registry_cache(pl, &set);
 	if (is_writable(pl, pl->req->cwd))
 		dangerous_walk(&set, pl->req->cwd, allow_git_config, &cwd_budget);
 	if (cwd_budget.truncated && cwd_budget.too_deep)

@@ -252,3 +252,89 @@ EOF2
 	[ "$output_with" = 200 ]
 	[ "$output" = 403 ]
 }
+
+@test "registries: an answer is cached until what it depends on changes" {
+	require_userns
+	# The query reads its answer from a file the cache key does not know,
+	# so a cached answer shows as the old host.
+	fake_tool npm <<EOF2
+cat "$BIN/answer"
+EOF2
+	echo https://one.test/ >"$BIN/answer"
+	allow_registries npm
+	run "$FENCE" config show
+	assert_output_contains '"one.test"'
+	ls "$HOME"/.cache/fence/registries-npm-*
+	echo https://two.test/ >"$BIN/answer"
+	run "$FENCE" config show
+	assert_output_contains '"one.test"'
+	# A configuration file npm reads appears: ask again.
+	echo 'registry=https://two.test/' >"$HOME/.npmrc"
+	run "$FENCE" config show
+	assert_output_contains '"two.test"'
+	refute_output_contains '"one.test"'
+	# The environment changes: ask again.
+	echo https://three.test/ >"$BIN/answer"
+	npm_config_registry=https://three.test/ run "$FENCE" config show
+	assert_output_contains '"three.test"'
+	# The program on PATH changes: ask again.
+	echo https://four.test/ >"$BIN/answer"
+	fake_tool npm <<EOF2
+cat "$BIN/answer" # a new version
+EOF2
+	run "$FENCE" config show
+	assert_output_contains '"four.test"'
+	# XDG_CACHE_HOME moves the cache; FENCE_REGISTRY_CACHE=0 turns it off.
+	echo https://five.test/ >"$BIN/answer"
+	FENCE_REGISTRY_CACHE=0 run "$FENCE" config show
+	assert_output_contains '"five.test"'
+	XDG_CACHE_HOME="$BATS_TEST_TMPDIR/xdg-cache" run "$FENCE" config show
+	assert_output_contains '"five.test"'
+	ls "$BATS_TEST_TMPDIR"/xdg-cache/fence/registries-npm-*
+}
+
+@test "registries: failures are not cached and other tools never use an entry" {
+	require_userns
+	fake_tool npm <<'EOF2'
+exit 2
+EOF2
+	allow_registries npm
+	run --separate-stderr "$FENCE" config show
+	[[ "$stderr" == *"cannot ask npm for its registry"* ]]
+	run --separate-stderr "$FENCE" config show
+	[[ "$stderr" == *"cannot ask npm for its registry"* ]]
+	! ls "$HOME"/.cache/fence/registries-npm-* 2>/dev/null
+	fake_tool npm <<'EOF2'
+echo https://npm-only.test/
+EOF2
+	run "$FENCE" config show
+	assert_output_contains '"npm-only.test"'
+	# A configuration that no longer lists npm gets nothing from npm's entry.
+	fake_tool yarn <<'EOF2'
+exit 2
+EOF2
+	allow_registries yarn
+	run "$FENCE" config show
+	refute_output_contains 'npm-only.test'
+}
+
+@test "registries: a sandbox cannot write the cache" {
+	require_userns
+	fake_tool npm <<'EOF2'
+echo https://cached.test/
+EOF2
+	printf '{"network": {"allowPackageRegistries": ["npm"]}, "filesystem": {"allowWrite": ["~/.cache"]}}\n' >fence.json
+	run "$FENCE" config show
+	assert_output_contains '"cached.test"'
+	entry=$(ls "$HOME"/.cache/fence/registries-npm-*)
+	run "$FENCE" -- sh -c 'echo evil.test >>"$1"; touch "${1%/*}/registries-npm-forged"; echo ok >"$HOME/.cache/other"' sh "$entry"
+	[ -e "$HOME/.cache/other" ]
+	! grep -q evil.test "$entry"
+	[ ! -e "$HOME/.cache/fence/registries-npm-forged" ]
+	# Nor create it when it does not exist yet.
+	rm -r "$HOME/.cache/fence"
+	printf '{"filesystem": {"allowWrite": ["~/.cache"]}}\n' >fence.json
+	"$FENCE" -- sh -c 'mkdir -p "$HOME/.cache/fence/x"; echo ok >"$HOME/.cache/other2"' || true
+	[ -e "$HOME/.cache/other2" ]
+	[ ! -e "$HOME/.cache/fence/x" ]
+}

@@ -465,9 +465,11 @@ START_TEST(trailing_double_star_means_the_directory)
 	strv_push(&F.cfg.filesystem.allow_write, "~/.claude*");
 	strv_push(&F.cfg.filesystem.allow_write, "~/.missing/**");
 	plan_ok();
+	/* fence's registry cache stays read-only under a writable ~/.cache. */
 	EXPECT_ARGS(BASE_NORMAL, "--bind", "@/home/.cache", "@/home/.cache",
 		    "--bind", "@/home/.claude", "@/home/.claude",
-		    "--bind", "@/home/.claude.json", "@/home/.claude.json");
+		    "--bind", "@/home/.claude.json", "@/home/.claude.json",
+		    "--ro-bind", "@/home/.cache/fence", "@/home/.cache/fence");
 }
 END_TEST
 
