@@ -511,8 +511,11 @@ static int parse_value(struct parser *p, struct jsonc_value *v)
 		p->depth--;
 		return r;
 	case '"':
-		v->type = JSONC_STRING;
-		return parse_string(p, &v->string);
+		r = parse_string(p, &v->string);
+		/* A string cut short stays null, so a partial tree has no NULL string. */
+		if (r == 0)
+			v->type = JSONC_STRING;
+		return r;
 	case '-':
 		return parse_number(p, v);
 	default:

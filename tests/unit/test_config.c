@@ -488,6 +488,22 @@ START_TEST(warnings_before_a_syntax_error_are_kept)
 }
 END_TEST
 
+START_TEST(warnings_before_a_cut_string_are_kept)
+{
+	_cleanup_free_ char *error = NULL;
+	struct config_result res;
+	int r = config_load_string("test.json", NULL,
+				   "{\"netwrok\": {}, \"network\": {\"upstreamProxy\": \"http://x",
+				   &res, &error);
+
+	ck_assert_int_lt(r, 0);
+	ck_assert_str_eq(error, "test.json:1:46: unterminated string");
+	ck_assert_uint_eq(res.warnings.n, 1);
+	ck_assert_ptr_nonnull(strstr(res.warnings.v[0], "unknown key 'netwrok'"));
+	config_result_done(&res);
+}
+END_TEST
+
 START_TEST(warnings_of_a_child_are_kept_when_its_base_fails)
 {
 	_cleanup_free_ char *error = NULL;
@@ -1012,6 +1028,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, repeated_key_warns_and_last_wins);
 	tcase_add_test(tc, syntax_error_names_file_line_column);
 	tcase_add_test(tc, warnings_before_a_syntax_error_are_kept);
+	tcase_add_test(tc, warnings_before_a_cut_string_are_kept);
 	tcase_add_test(tc, warnings_of_a_child_are_kept_when_its_base_fails);
 	tcase_add_test(tc, suggest_uses_case_insensitive_distance_two);
 	tcase_add_test(tc, large_lists_and_objects_load);
