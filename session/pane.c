@@ -110,86 +110,69 @@ static const char *item_color(const struct violation *v)
 }
 
 /*
- * Write text into a fixed cell run of `width` columns, padded with spaces.
- * Bytes outside printable ASCII become '?', so that one byte is always
- * one column and nothing can spill into the main pane or carry an escape
- * sequence from a target or command line to the terminal.
+ * One pane line: text in exactly `width` columns, then `tail` (printable
+ * ASCII, kept whole when it fits), in SGR `sgr` when not NULL.  Text from
+ * records goes through render_text_fit(), so that a host, path or command
+ * line can neither spill into the main pane nor carry an escape sequence.
  */
-static void fit(char *out, const char *text, int width)
+static char *pane_line(const char *sgr, const char *text, const char *tail, int width)
 {
-	int i = 0;
+	struct render_buf b = {0};
+	int tail_len = tail ? (int)strlen(tail) : 0;
 
-	for (; text && text[i] && i < width; i++) {
-		unsigned char ch = (unsigned char)text[i];
-
-		out[i] = ch >= 0x20 && ch < 0x7f ? (char)ch : '?';
-	}
-	for (; i < width; i++)
-		out[i] = ' ';
-	out[width] = '\0';
+	if (tail_len > width)
+		tail_len = 0;
+	if (sgr)
+		render_buf_printf(&b, "\033[%sm", sgr);
+	render_text_fit(&b, text, width - tail_len);
+	if (tail_len)
+		render_buf_append(&b, tail, (size_t)tail_len);
+	if (sgr)
+		render_buf_append(&b, "\033[0m", 4);
+	render_buf_append(&b, "", 1);
+	return b.data;
 }
 
-/* One item's text: "HH:MM:SS x net target (N)", the count kept when cut. */
-static void item_text(const struct pane_item *it, int width, char *out)
+/* One item's line: "HH:MM:SS x net target - command", with " xN" kept at the end. */
+static char *item_line(const struct pane_item *it, int width, bool color)
 {
 	time_t t = (time_t)(it->v.time_ms / 1000);
-	char clock[16], count[24] = "", text[1024];
 	const char *mark = it->v.action == VIOLATION_ALLOWED ? "+"
 			   : it->v.action == VIOLATION_ASKED ? "?"
 							      : "x";
+	_cleanup_free_ char *text = NULL;
+	char clock[16], count[24] = "";
 	struct tm tm;
-	int n, room;
 
 	localtime_r(&t, &tm);
 	strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
 	if (it->count > 1)
 		snprintf(count, sizeof(count), " x%lu", it->count);
-	n = snprintf(text, sizeof(text), "%s %s %s %s%s%s", clock, mark,
-		     violation_kind_name(it->v.kind), it->v.target ? it->v.target : "?",
-		     it->v.command ? " - " : "", it->v.command ? it->v.command : "");
-	room = width - (int)strlen(count);
-	if (room < 0)
-		room = 0;
-	if (n > room)
-		text[room] = '\0';
-	fit(out, text, width);
-	if (count[0])
-		memcpy(out + width - strlen(count), count, strlen(count));
+	text = xasprintf("%s %s %s %s%s%s", clock, mark, violation_kind_name(it->v.kind),
+			 it->v.target ? it->v.target : "?", it->v.command ? " - " : "",
+			 it->v.command ? it->v.command : "");
+	return pane_line(color ? item_color(&it->v) : NULL, text, count, width);
 }
 
 char **pane_build_lines(const struct pane_model *m, const char *status, const char *pending,
 			int rows, int width, bool color)
 {
 	char **lines = xcalloc((size_t)rows, sizeof(char *));
-	char *cell = xmalloc((size_t)width + 1);
 	char header[64];
 	int row = 0, first_item;
 
 	snprintf(header, sizeof(header), " violations (%zu)", m->n);
-	fit(cell, header, width);
-	lines[row++] = color ? xasprintf("\033[7m%s\033[0m", cell) : xstrdup(cell);
-	if (status && row < rows) {
-		fit(cell, status, width);
-		lines[row++] = color ? xasprintf("\033[2m%s\033[0m", cell) : xstrdup(cell);
-	}
-	if (pending && row < rows) {
-		fit(cell, pending, width);
-		lines[row++] = color ? xasprintf("\033[1;7;33m%s\033[0m", cell) : xstrdup(cell);
-	}
+	lines[row++] = pane_line(color ? "7" : NULL, header, NULL, width);
+	if (status && row < rows)
+		lines[row++] = pane_line(color ? "2" : NULL, status, NULL, width);
+	if (pending && row < rows)
+		lines[row++] = pane_line(color ? "1;7;33" : NULL, pending, NULL, width);
 
 	/* The newest item on the bottom row, older ones above it. */
 	first_item = row;
-	for (int y = rows - 1, i = (int)m->n - 1; y >= first_item; y--, i--) {
-		if (i < 0) {
-			fit(cell, "", width);
-			lines[y] = xstrdup(cell);
-			continue;
-		}
-		item_text(&m->items[i], width, cell);
-		lines[y] = color ? xasprintf("\033[%sm%s\033[0m", item_color(&m->items[i].v), cell)
-				 : xstrdup(cell);
-	}
-	free(cell);
+	for (int y = rows - 1, i = (int)m->n - 1; y >= first_item; y--, i--)
+		lines[y] = i < 0 ? pane_line(NULL, "", NULL, width)
+				 : item_line(&m->items[i], width, color);
 	return lines;
 }
 
@@ -268,8 +251,11 @@ bool pane_render(struct pane *p, const struct pane_model *m, const char *pending
 	if (!p->shown || p->rows <= 0)
 		return false;
 	lines = pane_build_lines(m, p->status, pending, p->rows, p->width, true);
-	/* DECSC: keep the main pane's cursor position and pen. */
-	render_buf_append(out, "\0337", 2);
+	/* DECSC keeps the main pane's cursor position and pen.  Autowrap is
+	 * off while the pane draws: should the terminal's width table count a
+	 * character wider than wcwidth() did, the line is cut at the right
+	 * edge instead of wrapping into the main pane's next row. */
+	render_buf_append(out, "\0337\033[?7l", 7);
 	for (int y = 0; y < p->rows; y++) {
 		if (p->valid && p->front[y] && strcmp(p->front[y], lines[y]) == 0)
 			continue;
@@ -279,7 +265,7 @@ bool pane_render(struct pane *p, const struct pane_model *m, const char *pending
 		p->front[y] = TAKE_PTR(lines[y]);
 		any = true;
 	}
-	render_buf_append(out, "\0338", 2);
+	render_buf_append(out, "\033[?7h\0338", 7);
 	p->valid = true;
 	pane_lines_free(lines, p->rows);
 	if (!any)

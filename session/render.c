@@ -7,12 +7,19 @@
  * in synchronized-output brackets (?2026), which terminals without it
  * ignore.  Titles from the shell are stripped of control characters before
  * they reach the client's terminal.
+ *
+ * Text that does not come from the screen model (the side pane, overlays,
+ * titles) is untrusted UTF-8.  It is decoded here and measured with the C
+ * library's wcwidth() under C.UTF-8, the table that tmux and most terminals
+ * on the same system use, so that a line takes the columns it was given.
  */
 #include "session/render.h"
 
+#include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "util/util.h"
 
@@ -35,14 +42,187 @@ void render_buf_printf(struct render_buf *b, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
-	if (n > 0)
-		render_buf_append(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+	if (n <= 0)
+		return;
+	if ((size_t)n < sizeof(tmp)) {
+		render_buf_append(b, tmp, (size_t)n);
+		return;
+	}
+	/* Longer output, such as a side pane line of wide characters. */
+	{
+		_cleanup_free_ char *long_text = xmalloc((size_t)n + 1);
+
+		va_start(ap, fmt);
+		vsnprintf(long_text, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+		render_buf_append(b, long_text, (size_t)n);
+	}
 }
 
 void render_buf_done(struct render_buf *b)
 {
 	free(b->data);
 	*b = (struct render_buf){0};
+}
+
+size_t render_utf8_decode(const char *s, size_t len, uint32_t *ret_cp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t need;
+	uint32_t cp;
+
+	*ret_cp = 0xfffd;
+	if (u[0] < 0x80) {
+		*ret_cp = u[0];
+		return 1;
+	}
+	if (u[0] >= 0xc2 && u[0] <= 0xdf) {
+		need = 1;
+		cp = u[0] & 0x1f;
+	} else if (u[0] >= 0xe0 && u[0] <= 0xef) {
+		need = 2;
+		cp = u[0] & 0x0f;
+	} else if (u[0] >= 0xf0 && u[0] <= 0xf4) {
+		need = 3;
+		cp = u[0] & 0x07;
+	} else {
+		return 1;
+	}
+	/* These second-byte limits exclude overlong forms, surrogates and
+	 * code points past U+10FFFF. */
+	if (u[0] == 0xe0)
+		lo = 0xa0;
+	else if (u[0] == 0xed)
+		hi = 0x9f;
+	else if (u[0] == 0xf0)
+		lo = 0x90;
+	else if (u[0] == 0xf4)
+		hi = 0x8f;
+	for (size_t i = 1; i <= need; i++) {
+		if (i >= len || u[i] < lo || u[i] > hi)
+			return i;
+		cp = cp << 6 | (u[i] & 0x3f);
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	*ret_cp = cp;
+	return need + 1;
+}
+
+/* The C.UTF-8 locale for wcwidth(), whatever locale the process runs in. */
+static locale_t utf8_locale(void)
+{
+	static locale_t loc;
+	static bool tried;
+
+	if (!tried) {
+		tried = true;
+		loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+		if (!loc)
+			log_debug("no C.UTF-8 locale: non-ASCII text is shown as '?'");
+	}
+	return loc;
+}
+
+/* Whether cp reorders text or breaks lines on terminals that implement bidi. */
+static bool is_layout_control(uint32_t cp)
+{
+	return cp == 0x061c || cp == 0x200e || cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
+int render_char_width(uint32_t cp)
+{
+	locale_t loc, old;
+	int w;
+
+	if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
+		return -1;
+	if (cp < 0x7f)
+		return 1;
+	if (is_layout_control(cp))
+		return -1;
+	loc = utf8_locale();
+	if (!loc)
+		return -1;
+	old = uselocale(loc);
+	w = wcwidth((wchar_t)cp);
+	uselocale(old);
+	return w > 2 ? -1 : w;
+}
+
+/* The code point drawn in place of one that must not be drawn. */
+static uint32_t replacement_char(void)
+{
+	return render_char_width(0xfffd) == 1 ? 0xfffd : '?';
+}
+
+static void put_codepoint(struct render_buf *out, uint32_t cp)
+{
+	char u[4];
+	size_t n;
+
+	/* Never pass a control character through as cell content. */
+	if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000))
+		cp = '?';
+	if (cp < 0x80) {
+		u[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xc0 | cp >> 6);
+		u[1] = (char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xe0 | cp >> 12);
+		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[2] = (char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		u[0] = (char)(0xf0 | cp >> 18);
+		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[3] = (char)(0x80 | (cp & 0x3f));
+		n = 4;
+	}
+	render_buf_append(out, u, n);
+}
+
+/* Combining marks kept on one character, as a bound on the bytes per column. */
+#define TEXT_MARKS_MAX 2
+
+void render_text_fit(struct render_buf *out, const char *text, int width)
+{
+	size_t len = text ? strlen(text) : 0;
+	int col = 0, marks = 0;
+
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		int w;
+
+		i += render_utf8_decode(text + i, len - i, &cp);
+		w = render_char_width(cp);
+		if (w == 0) {
+			/* A mark at the start would combine with the cell left of
+			 * this text, which belongs to someone else. */
+			if (col > 0 && marks < TEXT_MARKS_MAX) {
+				put_codepoint(out, cp);
+				marks++;
+			}
+			continue;
+		}
+		if (w < 0) {
+			cp = replacement_char();
+			w = 1;
+		}
+		if (col + w > width)
+			break;
+		put_codepoint(out, cp);
+		col += w;
+		marks = 0;
+	}
+	for (; col < width; col++)
+		render_buf_append(out, " ", 1);
 }
 
 static const struct screen_cell blank = {.ch = {' ', 0}, .width = 1};
@@ -132,36 +312,6 @@ static void set_pen(struct render *r, const struct screen_cell *c, struct render
 	r->pen.width = 1;
 }
 
-static void put_codepoint(struct render_buf *out, uint32_t cp)
-{
-	char u[4];
-	size_t n;
-
-	/* Never pass a control character through as cell content. */
-	if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000))
-		cp = '?';
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | cp >> 6);
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | cp >> 12);
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (char)(0xf0 | cp >> 18);
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	render_buf_append(out, u, n);
-}
-
 /* Write cell c at (y, x) of the client and record it in the front buffer. */
 static void put_cell(struct render *r, int y, int x, const struct screen_cell *c,
 		     struct render_buf *out)
@@ -218,15 +368,36 @@ static void render_row(struct render *r, int y, const struct screen_cell *cells,
 /* Draw the overlay text in reverse video at the right end of row 0. */
 static void render_overlay(struct render *r, const char *overlay, struct render_buf *out)
 {
-	size_t n = strlen(overlay);
-	struct screen_cell c = {.ch = {' ', 0}, .width = 1, .attrs = SCREEN_ATTR_REVERSE};
-	int x0 = r->cols - (int)n;
+	size_t len = strlen(overlay), n = 0;
+	_cleanup_free_ struct screen_cell *cells = xcalloc(len + 1, sizeof(*cells));
+	int width = 0, x;
 
-	if (x0 < 0)
-		x0 = 0;
-	for (int i = 0; x0 + i < r->cols && overlay[i]; i++) {
-		c.ch[0] = (unsigned char)overlay[i];
-		put_cell(r, 0, x0 + i, &c, out);
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		int w;
+
+		i += render_utf8_decode(overlay + i, len - i, &cp);
+		w = render_char_width(cp);
+		if (w == 0) {
+			if (n > 0 && !cells[n - 1].ch[1])
+				cells[n - 1].ch[1] = cp;
+			continue;
+		}
+		if (w < 0) {
+			cp = replacement_char();
+			w = 1;
+		}
+		cells[n++] = (struct screen_cell){
+			.ch = {cp, 0}, .width = (uint8_t)w, .attrs = SCREEN_ATTR_REVERSE};
+		width += w;
+	}
+	x = r->cols - width;
+	if (x < 0)
+		x = 0;
+	/* Cut at the right edge without splitting a wide character. */
+	for (size_t i = 0; i < n && x + cells[i].width <= r->cols; i++) {
+		put_cell(r, 0, x, &cells[i], out);
+		x += cells[i].width;
 	}
 	/* The overlay is not screen content: repaint that row next frame. */
 	r->front_gen[0] = 0;
@@ -269,9 +440,15 @@ static void render_title(struct render *r, const char *title, struct render_buf 
 	free(r->title);
 	r->title = xstrdup(title);
 	render_buf_append(out, "\033]2;", 4);
-	for (const char *p = title; *p; p++)
-		if ((unsigned char)*p >= 0x20 && *p != 0x7f)
-			render_buf_append(out, p, 1);
+	/* Decoded, because an encoded C1 control such as U+009C (ST) would end
+	 * the title early on terminals that act on C1 controls in UTF-8. */
+	for (size_t i = 0, len = strlen(title); i < len;) {
+		uint32_t cp;
+
+		i += render_utf8_decode(title + i, len - i, &cp);
+		if (render_char_width(cp) >= 0)
+			put_codepoint(out, cp);
+	}
 	render_buf_append(out, "\007", 1);
 }
 

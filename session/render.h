@@ -28,6 +28,33 @@ void render_buf_printf(struct render_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void render_buf_done(struct render_buf *b);
 
+/*
+ * render_utf8_decode: decode the UTF-8 sequence at s (len > 0 bytes) into
+ * *ret_cp.  Returns the number of bytes used.  An invalid, overlong or
+ * truncated sequence uses its longest valid prefix (at least one byte) and
+ * decodes as U+FFFD.
+ */
+size_t render_utf8_decode(const char *s, size_t len, uint32_t *ret_cp);
+
+/*
+ * render_char_width: the columns a terminal gives code point cp, as
+ * wcwidth() under C.UTF-8 counts them: 1 or 2, or 0 for a combining or
+ * other zero-width character.  Returns -1 for what must not reach a
+ * terminal as text.  That is C0 and C1 controls, DEL, bidirectional
+ * controls and unassigned code points, and every non-ASCII code point when
+ * the C library has no C.UTF-8 locale.
+ */
+int render_char_width(uint32_t cp);
+
+/*
+ * render_text_fit: append untrusted text as exactly `width` columns of
+ * printable UTF-8, padded with spaces.  What cannot be shown (see
+ * render_char_width) becomes U+FFFD, or '?' without a UTF-8 locale.  A
+ * character that would cross the last column is left out rather than split,
+ * and a combining mark with no character before it is dropped.
+ */
+void render_text_fit(struct render_buf *out, const char *text, int width);
+
 struct render {
 	int rows, cols; /* the client terminal's size */
 	struct screen_cell *front; /* owned, rows x cols */
