@@ -67,6 +67,31 @@ struct cli_session_settings {
  */
 int cli_session_settings(struct cli_session_settings *ret);
 
+struct json_object;
+
+/*
+ * cli_session_info: the info reply of running session `name` (what 'fence
+ * ls' shows) with "state": "running" added.  Returns an owned object, or
+ * NULL after a warning when the socket is stale or the query failed, or
+ * silently when there is no such session.
+ */
+struct json_object *cli_session_info(const char *name);
+
+/* Who reports an exit record, which decides how it is worded. */
+enum cli_exit_report {
+	CLI_EXIT_ATTACH, /* 'fence attach NAME': as an attached client reports an exit */
+	CLI_EXIT_RESTART, /* 'fence shell': a note before a new session of the name starts */
+	CLI_EXIT_KILL, /* 'fence kill NAME': an error, there is nothing left to kill */
+	CLI_EXIT_LIST, /* 'fence attach' with nothing running: one line per record */
+};
+
+/*
+ * cli_session_report_exit: when session `name` has an exit record, print
+ * how the session ended, delete the record and return the shell's status.
+ * Returns -1 when there is no record.
+ */
+int cli_session_report_exit(const char *name, enum cli_exit_report reporter);
+
 /* cli_session_error: report a failed session command; returns 125. */
 int cli_session_error(const char *name, int r, const char *reply);
 

@@ -7,6 +7,7 @@
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "pty/pty.h"
@@ -17,7 +18,9 @@ static const char usage[] =
 	"Usage: fence attach [--readonly] [--prefix KEY] [NAME]\n"
 	"\n"
 	"Attach this terminal to a running session.  Without NAME, attach to the\n"
-	"only session, or list them when there are several.\n"
+	"most recently used one (attached, typed into or detached last).  If\n"
+	"session NAME ended while no client was attached, print its exit status\n"
+	"and exit with it.\n"
 	"\n"
 	"  -r, --readonly    watch without typing or resizing the session\n"
 	"  -p, --prefix KEY  the prefix key, such as C-] (default) or C-a;\n"
@@ -101,18 +104,63 @@ int cli_session_settings(struct cli_session_settings *ret)
 	return 0;
 }
 
+int cli_session_report_exit(const char *name, enum cli_exit_report reporter)
+{
+	_cleanup_free_ char *summary = NULL;
+	struct session_exit e;
+	char age[32], sig[32] = "";
+	int status;
+
+	if (session_exit_load(name, &e) < 0) {
+		/* A record that cannot be read reports nothing, now or later. */
+		session_exit_remove(name);
+		return -1;
+	}
+	status = e.status;
+	session_format_age((long long)(time(NULL) - e.ended), age, sizeof(age));
+	if (e.signal)
+		snprintf(sig, sizeof(sig), " (signal %d)", e.signal);
+	summary = xasprintf("session '%s' ended with status %d%s %s ago", name, status, sig, age);
+	switch (reporter) {
+	case CLI_EXIT_ATTACH:
+		/* The line an attached client would have printed, then when. */
+		fprintf(status ? stderr : stdout, "[session '%s' ended with status %d]\n", name,
+			status);
+		msg_hint("it ended %s ago while no client was attached; 'fence shell --name %s' "
+			 "starts a new one", age, name);
+		break;
+	case CLI_EXIT_RESTART:
+		msg_warning("%s while detached; starting a new one", summary);
+		break;
+	case CLI_EXIT_KILL:
+		msg_error("%s; there is nothing left to kill", summary);
+		break;
+	case CLI_EXIT_LIST:
+		fprintf(stderr, "fence: %s\n", summary);
+		break;
+	}
+	session_exit_remove(name);
+	session_exit_done(&e);
+	return status;
+}
+
 int cli_attach_session(const char *name, bool readonly, unsigned char prefix)
 {
 	struct attach_options o = {.name = name, .readonly = readonly, .prefix = prefix};
-	int fd = session_connect(name);
+	int fd = session_connect(name), status;
 
 	if (fd == -ECONNREFUSED) {
 		msg_error("session '%s' is not running; removed its stale socket", name);
 		return FENCE_EXIT_FAILURE;
 	}
 	if (fd == -ENOENT) {
+		/* Ended while detached: report it as the client would have. */
+		status = cli_session_report_exit(name, CLI_EXIT_ATTACH);
+		if (status >= 0)
+			return status;
 		msg_error("no session named '%s'", name);
-		msg_hint("list sessions with 'fence ls'");
+		msg_hint("list sessions with 'fence ls', or start this one with "
+			 "'fence shell --name %s'", name);
 		return FENCE_EXIT_FAILURE;
 	}
 	if (fd < 0) {
@@ -122,27 +170,74 @@ int cli_attach_session(const char *name, bool readonly, unsigned char prefix)
 	return attach_run(fd, &o);
 }
 
-/* Pick the only session, or print the list and return NULL. */
-static char *pick_only_session(void)
+/* When a running session was last used (ms), as its daemon reports. */
+static int64_t used_ms(json_object *info)
+{
+	json_object *v;
+
+	if (json_object_object_get_ex(info, "used_ms", &v))
+		return json_object_get_int64(v);
+	if (json_object_object_get_ex(info, "started", &v))
+		return json_object_get_int64(v) * 1000;
+	return 0;
+}
+
+/* Report the exit records of sessions that ended while detached. */
+static void report_all_exits(void)
 {
 	struct strv names = {0};
-	char *name = NULL;
+
+	if (session_exit_list(&names) == 0)
+		for (size_t i = 0; i < names.n; i++)
+			cli_session_report_exit(names.v[i], CLI_EXIT_LIST);
+	strv_done(&names);
+}
+
+/*
+ * Pick the session to attach to without a name: the most recently used
+ * running one, as tmux does, naming it on the first line.  Returns NULL
+ * after an error when none runs.
+ */
+static char *pick_session(void)
+{
+	struct strv names = {0};
+	char *best = NULL;
+	int64_t best_used = -1;
+	size_t running = 0;
 	int r = session_list(&names);
 
 	if (r < 0) {
 		msg_error("cannot list sessions: %s", strerror(-r));
-	} else if (names.n == 0) {
-		msg_error("no sessions are running");
-		msg_hint("start one with 'fence shell'");
-	} else if (names.n == 1) {
-		name = xstrdup(names.v[0]);
-	} else {
-		msg_error("%zu sessions are running; name one:", names.n);
-		for (size_t i = 0; i < names.n; i++)
-			fprintf(stderr, "  %s\n", names.v[i]);
+		return NULL;
+	}
+	for (size_t i = 0; i < names.n; i++) {
+		json_object *info = cli_session_info(names.v[i]);
+		int64_t used;
+
+		if (!info)
+			continue;
+		running++;
+		used = used_ms(info);
+		json_object_put(info);
+		if (used > best_used) {
+			best_used = used;
+			free(best);
+			best = xstrdup(names.v[i]);
+		}
 	}
 	strv_done(&names);
-	return name;
+	if (!best) {
+		msg_error("no sessions are running");
+		report_all_exits();
+		msg_hint("start one with 'fence shell'");
+		return NULL;
+	}
+	if (running > 1)
+		fprintf(stderr, "fence: attaching to session '%s', the most recently used of %zu\n",
+			best, running);
+	else
+		fprintf(stderr, "fence: attaching to session '%s'\n", best);
+	return best;
 }
 
 static int attach_exec(int argc, char **argv)
@@ -191,7 +286,7 @@ static int attach_exec(int argc, char **argv)
 		return FENCE_EXIT_FAILURE;
 	}
 	if (optind == argc) {
-		picked = pick_only_session();
+		picked = pick_session();
 		if (!picked)
 			return FENCE_EXIT_FAILURE;
 	}

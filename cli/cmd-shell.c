@@ -233,6 +233,7 @@ static int shell_exec(int argc, char **argv)
 			msg_error("cannot connect to session '%s': %s", a.name, strerror(-fd));
 			return FENCE_EXIT_FAILURE;
 		}
+		cli_session_report_exit(a.name, CLI_EXIT_RESTART);
 		r = start_session(&a);
 		if (r != 0)
 			return r;

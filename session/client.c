@@ -64,6 +64,15 @@ static int check_peer(uv_pipe_t *p, char *why, size_t whylen)
 	return 0;
 }
 
+/* Note that a terminal client used the session now, for 'fence attach' without a name. */
+static void mark_used(struct daemon *d)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	d->used_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static void on_client_closed(uv_handle_t *h)
 {
 	struct client *c = h->data;
@@ -105,8 +114,10 @@ void client_close(struct client *c, const char *reason)
 		free(req);
 		uv_close((uv_handle_t *)&c->pipe, on_client_closed);
 	}
-	if (c->role == PROTO_ROLE_TTY && c->hello_done && !c->d->shutting_down)
+	if (c->role == PROTO_ROLE_TTY && c->hello_done && !c->d->shutting_down) {
+		mark_used(c->d);
 		daemon_apply_size(c->d);
+	}
 }
 
 static void on_write_done(uv_write_t *req, int status)
@@ -254,6 +265,7 @@ static void handle_hello(struct client *c, const struct proto_frame *f)
 	c->term_cols = h.cols;
 	c->cols = violation_session_layout(c, h.rows, h.cols);
 	c->active = ++c->d->activity;
+	mark_used(c->d);
 	render_init(&c->render, h.rows, c->cols);
 	log_debug("client %u: attached, %dx%d, TERM=%s%s", c->id, h.cols, h.rows, h.term,
 		  h.readonly ? ", read-only" : "");
@@ -341,6 +353,7 @@ static void handle_input(struct client *c, const struct proto_frame *f)
 		c->active = ++c->d->activity;
 		daemon_apply_size(c->d);
 	}
+	mark_used(c->d);
 	daemon_input(c->d, (const char *)f->payload, f->len);
 }
 
@@ -378,6 +391,7 @@ static void reply_info(struct client *c)
 	json_object_object_add(o, "violations", json_object_new_int((int)d->violations));
 	json_object_object_add(o, "rows", json_object_new_int(d->rows));
 	json_object_object_add(o, "cols", json_object_new_int(d->cols));
+	json_object_object_add(o, "used_ms", json_object_new_int64(d->used_ms));
 	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
 	client_send(c, PROTO_REPLY, s, strlen(s));
 	json_object_put(o);
@@ -433,6 +447,7 @@ static void handle_command(struct client *c, const struct proto_frame *f)
 	case PROTO_CMD_CAPTURE:
 		return reply_capture(c, cmd.scrollback);
 	case PROTO_CMD_KILL:
+		c->d->kill_requested = true;
 		client_send(c, PROTO_REPLY, "{\"ok\":true}", 11);
 		return daemon_kill(c->d);
 	case PROTO_CMD_SCROLL:

@@ -254,20 +254,40 @@ void daemon_apply_size(struct daemon *d)
 	daemon_schedule_render(d);
 }
 
-/* Send EXIT to every client; they close once it is written. */
-static void send_exit(struct daemon *d)
+/* Send EXIT to every client, which closes once it is written; returns the terminals told. */
+static unsigned send_exit(struct daemon *d)
 {
 	_cleanup_free_ char *msg = xasprintf("{\"code\":%d,\"signal\":%d}", d->exit_code,
 					     d->exit_signal);
+	unsigned told = 0;
 
 	for (struct client *c = d->clients; c; c = c->next) {
 		if (c->closing)
 			continue;
-		if (c->role == PROTO_ROLE_TTY && c->hello_done)
+		if (c->role == PROTO_ROLE_TTY && c->hello_done) {
 			client_render(c);
+			told++;
+		}
 		client_send(c, PROTO_EXIT, msg, strlen(msg));
 		client_close(c, "the shell exited");
 	}
+	return told;
+}
+
+/* Keep how the shell ended for a user who was not attached to see it. */
+static void save_exit_record(struct daemon *d)
+{
+	struct session_exit e = {
+		.status = d->exit_signal ? 128 + d->exit_signal : d->exit_code,
+		.signal = d->exit_signal,
+		.started = d->started,
+		.ended = time(NULL),
+		.cwd = d->cwd,
+	};
+	int r = session_exit_save(d->name, &e);
+
+	if (r < 0)
+		log_debug("cannot save the exit record of session '%s': %s", d->name, strerror(-r));
 }
 
 static void on_handle_closed(uv_handle_t *h)
@@ -282,7 +302,11 @@ static void daemon_shutdown(struct daemon *d)
 	d->shutting_down = true;
 	log_debug("session '%s' stopping: shell exit code %d signal %d", d->name, d->exit_code,
 		  d->exit_signal);
-	send_exit(d);
+	/* The record is in place before the socket goes, so a client that
+	 * finds no socket finds the record.  A client that was told, or that
+	 * asked for the kill, needs none. */
+	if (send_exit(d) == 0 && !d->kill_requested)
+		save_exit_record(d);
 	unlink(d->socket_path);
 	uv_close((uv_handle_t *)&d->listener, on_handle_closed);
 	if (d->master_fd >= 0) {
@@ -514,6 +538,8 @@ static int daemon_setup(struct daemon *d, char **ret_error)
 	uv_signal_start(&d->sig_int, on_signal, SIGINT);
 	uv_signal_start(&d->sig_hup, on_signal, SIGHUP);
 
+	/* A new session of this name makes the last one's record stale. */
+	session_exit_remove(d->name);
 	r = listen_socket(d);
 	if (r < 0) {
 		*ret_error = xasprintf("cannot listen on '%s': %s", d->socket_path, strerror(-r));
@@ -557,6 +583,7 @@ int daemon_run(const struct session_options *o, int ready_fd)
 	d.rows = o->rows;
 	d.cols = o->cols;
 	d.started = time(NULL);
+	d.used_ms = (int64_t)d.started * 1000;
 	d.master_fd = -1;
 	d.cwd = xstrdup(getcwd(cwd, sizeof(cwd)) ? cwd : "/");
 	d.socket_path = NULL;

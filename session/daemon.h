@@ -77,6 +77,8 @@ struct daemon {
 	unsigned next_client_id;
 
 	bool shell_exited, pty_eof, shutting_down;
+	bool kill_requested; /* a control client sent kill: no exit record */
+	int64_t used_ms; /* when a terminal client last attached, typed or detached */
 	int exit_code, exit_signal;
 	/* Requests the proxies refused.  TODO: other violation sources (exec,
 	 * file, command hooks) join when the violation bus exists. */

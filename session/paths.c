@@ -13,6 +13,7 @@
 #include "session/session.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -157,9 +158,25 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int session_list(struct strv *ret_names)
+/* Whether file in dir is older than max_age seconds; such a file is deleted. */
+static bool expired(int dir_fd, const char *file, time_t max_age)
+{
+	struct stat st;
+
+	if (max_age <= 0)
+		return false;
+	if (fstatat(dir_fd, file, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return true;
+	if (time(NULL) - st.st_mtime <= max_age)
+		return false;
+	unlinkat(dir_fd, file, 0);
+	return true;
+}
+
+int session_dir_names(const char *suffix, time_t max_age, struct strv *ret_names)
 {
 	_cleanup_free_ char *dir = NULL;
+	size_t suffix_len = strlen(suffix);
 	struct dirent *de;
 	DIR *d;
 	int r;
@@ -172,16 +189,21 @@ int session_list(struct strv *ret_names)
 		return -errno;
 	while ((de = readdir(d))) {
 		size_t n = strlen(de->d_name);
+		_cleanup_free_ char *name = NULL;
 
-		if (n > 5 && strcmp(de->d_name + n - 5, ".sock") == 0) {
-			_cleanup_free_ char *name = xstrndup(de->d_name, n - 5);
-
-			if (session_name_valid(name))
-				strv_push_take(ret_names, TAKE_PTR(name));
-		}
+		if (n <= suffix_len || strcmp(de->d_name + n - suffix_len, suffix) != 0)
+			continue;
+		name = xstrndup(de->d_name, n - suffix_len);
+		if (session_name_valid(name) && !expired(dirfd(d), de->d_name, max_age))
+			strv_push_take(ret_names, TAKE_PTR(name));
 	}
 	closedir(d);
 	if (ret_names->n > 1)
 		qsort(ret_names->v, ret_names->n, sizeof(char *), cmp_str);
 	return 0;
+}
+
+int session_list(struct strv *ret_names)
+{
+	return session_dir_names(".sock", 0, ret_names);
 }

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "util/util.h"
 
@@ -73,6 +74,46 @@ int session_connect(const char *name);
 
 /* session_list: the names of the sockets in the session directory, sorted. */
 int session_list(struct strv *ret_names);
+
+/*
+ * session_dir_names: the sorted names of the files in the session
+ * directory that end in suffix, without it.  When max_age is positive,
+ * files older than max_age seconds are deleted instead of listed.
+ */
+int session_dir_names(const char *suffix, time_t max_age, struct strv *ret_names);
+
+/*
+ * How a session ended, recorded by its daemon as NAME.exit beside the
+ * socket when its shell exited while no terminal client was attached.
+ */
+struct session_exit {
+	int status; /* what an attached client exits with: the code, or 128 + signal */
+	int signal; /* the signal that ended the shell, 0 if it exited */
+	time_t started, ended;
+	char *cwd; /* owned; may be NULL */
+};
+
+/* An exit record older than this (seconds) is removed by session_exit_list(). */
+#define SESSION_EXIT_TTL (7 * 24 * 3600)
+
+/* session_exit_save: write session name's exit record (0600, replaced whole). */
+int session_exit_save(const char *name, const struct session_exit *e);
+/*
+ * session_exit_load: read session name's exit record.  Returns 0, -ENOENT
+ * when there is none, or -EBADMSG when the file is not a valid record.
+ */
+int session_exit_load(const char *name, struct session_exit *ret);
+/* session_exit_remove: delete session name's exit record, if any. */
+void session_exit_remove(const char *name);
+/* session_exit_done: free what a loaded record owns. */
+void session_exit_done(struct session_exit *e);
+/*
+ * session_exit_list: the names that have an exit record, sorted.  Records
+ * older than SESSION_EXIT_TTL are deleted instead of listed.
+ */
+int session_exit_list(struct strv *ret_names);
+/* session_format_age: "45s", "12m", "3h" or "2d" for a duration in seconds. */
+void session_format_age(long long seconds, char *buf, size_t n);
 
 /*
  * session_start: fork a daemon for a new session and return once its

@@ -47,6 +47,8 @@ teardown() {
 	assert_status 0
 	[ "$output" = 3 ]
 	wait_until 5 test ! -e "$SOCK"
+	# The client was told, so no exit record is left for a later attach.
+	[ ! -e "$XDG_RUNTIME_DIR/fence/$SNAME.exit" ]
 	wait_until 5 test ! -e "$XDG_RUNTIME_DIR/fence/$SNAME.net"
 	wait_until 5 grep -q "session '$SNAME' stopped" "$XDG_STATE_HOME/fence/sessions/$SNAME.log"
 }
