@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "cli/macos-profile.h"
 #include "cli/registries.h"
+#include "policy/configtrust.h"
 #include "policy/fields.h"
 #include "policy/policy.h"
 
@@ -21,6 +22,7 @@ static const char usage[] =
 	"Usage: fence config init [--template NAME] [--print] [-o FILE] [--force]\n"
 	"       fence config show [-s FILE | -t NAME] [--profile macos]\n"
 	"       fence config validate FILE\n"
+	"       fence config trust FILE...\n"
 	"\n"
 	"init      write a starting configuration to ~/.config/fence/fence.json\n"
 	"          ($XDG_CONFIG_HOME), or to FILE with -o; --template NAME makes it\n"
@@ -31,7 +33,9 @@ static const char usage[] =
 	"          up, the user file, the built-in default) and print the merged result\n"
 	"          as JSON on standard output, the chain of files on standard error;\n"
 	"          --profile macos prints the macOS Seatbelt profile instead\n"
-	"validate  check one file and everything it extends; exit status 1 when invalid\n";
+	"validate  check one file and everything it extends; exit status 1 when invalid\n"
+	"trust     load FILE again after a sandboxed command created or changed it:\n"
+	"          fence rejects such a file until you have reviewed it\n";
 
 /* Print warnings collected while loading, one 'fence: warning:' line each. */
 static void print_warnings(const struct strv *warnings)
@@ -324,6 +328,31 @@ static int config_init(int argc, char **argv)
 	return 0;
 }
 
+/* 'fence config trust': forget that sandboxed commands wrote each FILE. */
+static int config_trust(int argc, char **argv)
+{
+	int status = 0;
+
+	if (argc < 2) {
+		msg_error("'fence config trust' needs the configuration file to trust");
+		msg_hint("fence config trust ./fence.jsonc");
+		return FENCE_EXIT_USAGE;
+	}
+	for (int i = 1; i < argc; i++) {
+		int r = configtrust_trust(argv[i]);
+
+		if (r < 0) {
+			msg_error("cannot trust '%s': %s", argv[i], strerror(-r));
+			status = FENCE_EXIT_FAILURE;
+		} else if (r == 0) {
+			fprintf(stderr, "fence: '%s' was not marked as written by a sandbox\n", argv[i]);
+		} else {
+			fprintf(stderr, "fence: '%s' is trusted again\n", argv[i]);
+		}
+	}
+	return status;
+}
+
 /* 'fence config schema' (hidden): the JSON schema generated from the field table. */
 static int config_schema(int argc, char **argv)
 {
@@ -340,6 +369,7 @@ static const struct {
 	{ "init", config_init },
 	{ "show", config_show },
 	{ "validate", config_validate },
+	{ "trust", config_trust },
 	{ "schema", config_schema },
 };
 

@@ -23,6 +23,7 @@
 #include "platform/platform.h"
 #include "policy/policy.h"
 #include "cli/registries.h"
+#include "policy/configtrust.h"
 #include "proxy/proxy.h"
 #include "session/violation.h"
 
@@ -602,6 +603,25 @@ static int run_start_exec_supervisor(struct run *run, const struct fence_config 
 	return r;
 }
 
+/*
+ * Record the configuration files the command created, so that the next run
+ * rejects them until the user has reviewed them, and say so.
+ */
+static void report_config_writes(struct configtrust_snapshot *watch)
+{
+	_cleanup_(strv_done) struct strv created = { 0 };
+	int r = configtrust_record_changes(watch, &created);
+
+	if (r < 0)
+		msg_warning("cannot record the configuration files the command wrote: %s",
+			    strerror(-r));
+	for (size_t i = 0; i < created.n; i++) {
+		msg_warning("the sandboxed command wrote the configuration file '%s'", created.v[i]);
+		msg_hint("fence will not load it until you review it and run 'fence config trust %s'",
+			 created.v[i]);
+	}
+}
+
 /* Resolve the configuration; prints its warnings.  Returns 0 or an exit status. */
 static int resolve_config(const struct run_options *o, const char *cwd, struct config_result *ret)
 {
@@ -685,6 +705,8 @@ int run_execute(struct run_options *o)
 	struct sandbox_launch launch = { .spec_fd = -1, .control_fd = -1, .control_child_fd = -1 };
 	struct strv command = { 0 };
 	struct execmask_plan exec_masks = { 0 };
+	_cleanup_(strv_done) struct strv config_files = { 0 };
+	struct configtrust_snapshot config_watch = { 0 };
 	struct extra_bind net_binds[2]; /* network (proxy/) */
 	struct relay_spec *net_relays = NULL;
 	bool isolated = true;
@@ -761,9 +783,11 @@ int run_execute(struct run_options *o)
 		.n_relays = run.bridge->inside_listen.n,
 		.extra_env = &run.bridge->env,
 		.exec_masks = &exec_masks.paths,
+		.config_files = &config_files,
 		.exec_supervise = run.exec_fds[1] >= 0,
 		.debug = o->debug,
 	};
+	config_candidate_files(&cfg, cwd, &config_files);
 	r = sandbox_prepare(&spec, &launch, &error);
 	if (r < 0) {
 		msg_error("%s", error);
@@ -773,6 +797,7 @@ int run_execute(struct run_options *o)
 	}
 	report_launch(o, &launch);
 	run.control_fd = launch.control_fd;
+	configtrust_snapshot(&config_files, &launch.plan.landlock_write, &config_watch);
 
 	uv_timer_init(run.loop, &run.drain_timer);
 	run.drain_timer.data = &run;
@@ -806,8 +831,10 @@ int run_execute(struct run_options *o)
 
 	uv_run(run.loop, UV_RUN_DEFAULT);
 	status = run_status(&run);
+	report_config_writes(&config_watch);
 
 out_launch:
+	configtrust_snapshot_done(&config_watch);
 	sandbox_launch_done(&launch);
 out_pty:
 	if (run.use_pty && !run.spawned)

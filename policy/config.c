@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "policy/config.h"
+#include "policy/configtrust.h"
 #include "policy/fields.h"
 #include "policy/jsonc.h"
 #include "policy/values.h"
@@ -96,6 +97,9 @@ static const char *read_error(int r)
 		return "file is larger than 1 MiB";
 	if (r == -EINVAL)
 		return "not a regular file";
+	if (r == -EKEYREJECTED)
+		return "a sandboxed command wrote it; review it, then run 'fence config trust' with "
+		       "its path";
 	return strerror(-r);
 }
 
@@ -108,6 +112,7 @@ static int source_file(struct source *s, const char *path, const char *base_dir)
 {
 	_cleanup_free_ char *full = NULL;
 	char canon[PATH_MAX];
+	struct stat st;
 	char *slash;
 	int r;
 
@@ -117,6 +122,8 @@ static int source_file(struct source *s, const char *path, const char *base_dir)
 		return r;
 	if (!realpath(full, canon))
 		return -errno;
+	if (stat(canon, &st) == 0 && configtrust_is_recorded(canon, &st))
+		return -EKEYREJECTED;
 	s->identity = xasprintf("file:%s", canon);
 	s->name = xstrdup(path[0] == '/' || !base_dir ? path : canon);
 	slash = strrchr(canon, '/');
@@ -161,6 +168,36 @@ static void user_candidates(struct strv *out)
 		strv_pushf(out, "%s/.fence.jsonc", home);
 		strv_pushf(out, "%s/.fence.json", home);
 	}
+}
+
+/* The project file candidates: from cwd up to '/', fence.jsonc then fence.json. */
+static void project_candidates(const char *cwd, struct strv *out)
+{
+	_cleanup_free_ char *dir = xstrdup(cwd);
+
+	for (;;) {
+		char *slash;
+
+		strv_pushf(out, "%s/fence.jsonc", strcmp(dir, "/") ? dir : "");
+		strv_pushf(out, "%s/fence.json", strcmp(dir, "/") ? dir : "");
+		slash = strrchr(dir, '/');
+		if (!slash || strcmp(dir, "/") == 0)
+			break;
+		if (slash == dir)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+	}
+}
+
+void config_candidate_files(const struct config_result *r, const char *cwd, struct strv *out)
+{
+	for (size_t i = 0; r && i < r->chain.n; i++)
+		if (strncmp(r->chain.v[i], "file:", 5) == 0 && !strv_contains(out, r->chain.v[i] + 5))
+			strv_push(out, r->chain.v[i] + 5);
+	project_candidates(cwd, out);
+	user_candidates(out);
+	configtrust_state_dir(out);
 }
 
 /* Whether a text contains nothing but blanks and comments. */
@@ -427,24 +464,7 @@ static int find_root(const struct config_request *req, const char *cwd, struct s
 		return 0;
 	}
 
-	/* The project file: from cwd up to '/', the first of fence.jsonc, fence.json. */
-	{
-		_cleanup_free_ char *dir = xstrdup(cwd);
-
-		for (;;) {
-			char *slash;
-
-			strv_pushf(&paths, "%s/fence.jsonc", strcmp(dir, "/") ? dir : "");
-			strv_pushf(&paths, "%s/fence.json", strcmp(dir, "/") ? dir : "");
-			slash = strrchr(dir, '/');
-			if (!slash || strcmp(dir, "/") == 0)
-				break;
-			if (slash == dir)
-				slash[1] = '\0';
-			else
-				*slash = '\0';
-		}
-	}
+	project_candidates(cwd, &paths);
 	r = first_file(&paths, s, error);
 	strv_done(&paths);
 	if (r != 0) {

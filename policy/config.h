@@ -169,6 +169,15 @@ int config_resolve(const struct config_request *req, struct config_result *ret, 
 int config_load_string(const char *name, const char *dir, const char *text,
 		       struct config_result *ret, char **ret_error);
 
+/*
+ * config_candidate_files: append to out every file r was loaded from, then
+ * every path where a project file (from cwd up) or a user file would be
+ * found, existing or not, and fence's state directory (see
+ * configtrust_state_dir).  The sandbox must not be able to write any of
+ * them, because the next run would take its policy from them.  r may be NULL.
+ */
+void config_candidate_files(const struct config_result *r, const char *cwd, struct strv *out);
+
 /* config_result_done: free everything a config_result holds. */
 void config_result_done(struct config_result *r);
 

@@ -315,6 +315,7 @@ static void daemon_shutdown(struct daemon *d)
 		d->master_fd = -1;
 	}
 	violation_session_shutdown(d); /* violations: deny held requests, close the ask timer */
+	configwatch_stop(d);
 	uv_close((uv_handle_t *)&d->render_timer, on_handle_closed);
 	uv_close((uv_handle_t *)&d->drain_timer, on_handle_closed);
 	uv_close((uv_handle_t *)&d->sig_term, on_handle_closed);
@@ -508,6 +509,7 @@ static int spawn_shell(struct daemon *d, int slave, char **ret_error)
 		return r;
 	}
 	d->shell_running = true;
+	configwatch_start(d);
 	uv_poll_init(d->loop, &d->control_poll, l->control_fd);
 	d->control_poll.data = d;
 	uv_poll_start(&d->control_poll, UV_READABLE, on_control);
@@ -621,6 +623,7 @@ int daemon_run(const struct session_options *o, int ready_fd)
 	timeline_done(&d.timeline);
 	free(d.pty_pending);
 	violation_session_stop(&d);
+	configwatch_done(&d);
 	free(d.socket_path);
 	free(d.cwd);
 	free(d.name);

@@ -16,6 +16,7 @@
 
 #include <uv.h>
 
+#include "session/configwatch.h"
 #include "session/launch.h"
 #include "session/protocol.h"
 #include "session/render.h"
@@ -70,6 +71,7 @@ struct daemon {
 	uv_signal_t sig_term, sig_int, sig_hup;
 
 	struct violation_session vs; /* violations: bus, pane model, log */
+	struct configwatch config_watch; /* configuration files the shell creates */
 	struct screen *screen;
 	struct timeline timeline; /* shell hooks: commands and their violations */
 	int rows, cols; /* the PTY size */

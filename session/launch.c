@@ -199,6 +199,11 @@ int launch_prepare(uv_loop_t *loop, const struct session_options *opts, const ch
 	for (size_t i = 0; i < masks.warnings.n; i++)
 		log_debug("exec mask warning: %s", masks.warnings.v[i]);
 	spec.exec_masks = &masks.paths;
+	/* Configuration files stay read-only, so the shell cannot widen the next run. */
+	_cleanup_(strv_done) struct strv config_files = { 0 };
+
+	config_candidate_files(&ret->cfg, cwd, &config_files);
+	spec.config_files = &config_files;
 
 	r = sandbox_prepare(&spec, &ret->sandbox, ret_error);
 	execmask_done(&masks);

@@ -46,6 +46,11 @@ static void add_existing(struct dangerous_set *set, const char *path)
 		strv_push(&set->existing, real);
 }
 
+void dangerous_add_path(struct dangerous_set *set, const char *path)
+{
+	add_existing(set, path);
+}
+
 static void add_missing_dir(struct dangerous_set *set, const char *path)
 {
 	if (!strv_contains(&set->missing_dirs, path))

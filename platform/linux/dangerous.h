@@ -62,5 +62,8 @@ void dangerous_add_git_dir(struct dangerous_set *set, const char *gitdir, bool a
  */
 void dangerous_add_ancestors(struct dangerous_set *set, const char *path);
 
+/* dangerous_add_path: add path, by its canonical form, when it exists. */
+void dangerous_add_path(struct dangerous_set *set, const char *path);
+
 /* dangerous_set_done: free the contents of a set. */
 void dangerous_set_done(struct dangerous_set *set);

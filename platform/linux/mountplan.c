@@ -741,6 +741,8 @@ static void collect_dangerous(struct planner *pl)
 	if (realpath(config_home, real_config_home))
 		dangerous_add_config_dirs(&set, real_config_home);
 	add_registry_cache(pl, &set);
+	for (size_t i = 0; pl->req->config_files && i < pl->req->config_files->n; i++)
+		dangerous_add_path(&set, pl->req->config_files->v[i]);
 	if (is_writable(pl, pl->req->cwd))
 		dangerous_walk(&set, pl->req->cwd, allow_git_config, &cwd_budget);
 	if (cwd_budget.truncated && cwd_budget.too_deep)

@@ -35,6 +35,13 @@ struct mount_request {
 	size_t n_binds;
 	const struct strv *exec_masks; /* borrowed, may be NULL: files masked with /dev/null */
 	/*
+	 * Borrowed, may be NULL: fence configuration files (the loaded chain
+	 * and every place a project or user file would be found).  Each one
+	 * that exists is bound read-only, so that a command cannot widen the
+	 * policy of the next run by editing it.
+	 */
+	const struct strv *config_files;
+	/*
 	 * The fields below may stay zero; each then takes the default named.
 	 * Tests set them so that a plan depends only on the tree they build.
 	 */

@@ -188,6 +188,7 @@ int sandbox_prepare(const struct sandbox_spec *spec, struct sandbox_launch *ret,
 		.binds = (struct extra_bind *)spec->binds,
 		.n_binds = spec->n_binds,
 		.exec_masks = spec->exec_masks,
+		.config_files = spec->config_files,
 	};
 	struct sandbox_launch l = { .spec_fd = -1, .control_fd = -1, .control_child_fd = -1 };
 	char fence_exe[PATH_MAX];

@@ -71,6 +71,7 @@ struct sandbox_spec {
 	const struct relay_spec *relays; /* borrowed array, started by the init */
 	size_t n_relays;
 	const struct strv *exec_masks; /* borrowed, may be NULL: runtime exec masks */
+	const struct strv *config_files; /* borrowed, may be NULL: see mount_request */
 	/*
 	 * argv exec policy: the command's process installs the exec
 	 * notification filter (platform/linux/execsuper.h) and sends its
