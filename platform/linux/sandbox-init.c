@@ -17,11 +17,14 @@
  */
 #include "platform/linux/sandbox.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <json-c/json.h>
 #include <signal.h>
 #include <string.h>
+#include <linux/close_range.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -246,6 +249,31 @@ static _Noreturn void child_fail(int errpipe, int status, const char *fmt, ...)
 	_exit(status);
 }
 
+/*
+ * Mark every descriptor above stderr close-on-exec, so that the command
+ * gets only its standard streams: neither fence's own sockets nor a
+ * descriptor the caller of fence left open (a directory fd would let it
+ * open files by paths the mounts do not cover).
+ */
+static void close_inherited_fds(void)
+{
+	DIR *d;
+
+	if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+		return;
+	/* Kernels before 5.11: walk the descriptor table instead. */
+	d = opendir("/proc/self/fd");
+	if (!d)
+		return;
+	for (struct dirent *e = readdir(d); e; e = readdir(d)) {
+		int fd = atoi(e->d_name);
+
+		if (fd > 2 && fd != dirfd(d))
+			fcntl(fd, F_SETFD, FD_CLOEXEC);
+	}
+	closedir(d);
+}
+
 /* The command's side of the fork: job control, Landlock, seccomp, exec. */
 static _Noreturn void child_exec(const struct init_spec *s, int errpipe, char **argv)
 {
@@ -307,6 +335,7 @@ static _Noreturn void child_exec(const struct init_spec *s, int errpipe, char **
 	}
 
 	strip_loader_environment();
+	close_inherited_fds();
 	execvp(argv[0], argv);
 	r = errno;
 	child_fail(errpipe, r == ENOENT ? FENCE_EXIT_NOT_FOUND : FENCE_EXIT_CANNOT_EXEC,
@@ -438,6 +467,13 @@ int sandbox_init_main(int spec_fd, int control_fd, char **argv)
 		msg_error("init: cannot read the sandbox settings: %s", strerror(-r));
 		return FENCE_EXIT_FAILURE;
 	}
+
+	/*
+	 * The control socket reaches fence on the host, which obeys "stopped"
+	 * by suspending itself: the command must never inherit it.
+	 */
+	if (fcntl(control_fd, F_SETFD, FD_CLOEXEC) < 0)
+		init_debug(&s, "cannot mark the control socket close-on-exec: %s", strerror(errno));
 
 	/*
 	 * bwrap --new-session already made the init a session leader, and

@@ -131,6 +131,14 @@ teardown() {
 	[ "$output" = 2 ]
 }
 
+@test "run: the command gets only its standard streams" {
+	# fd 9 is left open by the caller, fd 4 is fence's control socket.
+	run --separate-stderr "$FENCE" -- ls /proc/self/fd 9</dev/null
+	assert_status 0
+	# ls itself holds fd 3 for the directory it lists.
+	[ "$(echo "$output" | tr '\n' ' ')" = "0 1 2 3 " ]
+}
+
 @test "run: background processes do not outlive the run" {
 	run "$FENCE" -c 'sleep 1000 & echo $!'
 	assert_status 0
