@@ -12,9 +12,13 @@
  */
 #include <ctype.h>
 #include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "proxy/internal.h"
 
@@ -155,15 +159,88 @@ static int start_reverse(uv_loop_t *loop, struct bridge *b, const struct strv *p
 	return 0;
 }
 
-/* Make DIR with net/ and rev/ inside, all 0700. */
-static int make_dirs(struct bridge *b, char **ret_error)
+/*
+ * Remove everything below the directory fd dfd, then close it.  Entries
+ * are opened with O_NOFOLLOW relative to their parent, so a symlink that
+ * the sandbox left in rev/ is removed itself and never followed.
+ */
+static void remove_entries(int dfd)
+{
+	DIR *d = fdopendir(dfd);
+	struct dirent *de;
+
+	if (!d) {
+		close(dfd);
+		return;
+	}
+	while ((de = readdir(d))) {
+		int sub;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (unlinkat(dirfd(d), de->d_name, 0) == 0 || errno != EISDIR)
+			continue;
+		sub = openat(dirfd(d), de->d_name,
+			     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub >= 0)
+			remove_entries(sub);
+		unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR);
+	}
+	closedir(d);
+}
+
+/* Remove dir and everything in it: sockets, and what the sandbox left in rev/. */
+static void remove_dir(const char *dir)
+{
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (dfd >= 0)
+		remove_entries(dfd);
+	rmdir(dir);
+}
+
+/*
+ * Remove the socket directories of runs that were killed before they could
+ * clean up: fence-net-PID-XXXXXX of this user whose PID no longer exists.
+ */
+static void sweep_stale_dirs(const char *base)
+{
+	DIR *d = opendir(base);
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		_cleanup_free_ char *path = NULL;
+		struct stat st;
+		int pid;
+
+		if (sscanf(de->d_name, "fence-net-%d-", &pid) != 1 || pid <= 0)
+			continue;
+		if (kill(pid, 0) == 0 || errno != ESRCH)
+			continue;
+		path = xasprintf("%s/%s", base, de->d_name);
+		if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+			continue;
+		log_debug("removing '%s' left by a run that ended without cleaning up", path);
+		remove_dir(path);
+	}
+	if (d)
+		closedir(d);
+}
+
+/*
+ * Make DIR with net/ inside, and rev/ when -p publishes ports, all 0700.
+ * rev/ is writable inside (the init creates the -p sockets there), so it
+ * exists only when needed and bridge_close empties it completely.
+ */
+static int make_dirs(struct bridge *b, bool reverse, char **ret_error)
 {
 	const char *base = getenv("TMPDIR");
 	_cleanup_free_ char *tmpl = NULL, *net = NULL, *rev = NULL;
 
 	if (!base || base[0] != '/' || strlen(base) > 60)
 		base = "/tmp";
-	tmpl = xasprintf("%s/fence-net-XXXXXX", base);
+	sweep_stale_dirs(base);
+	tmpl = xasprintf("%s/fence-net-%d-XXXXXX", base, (int)getpid());
 	if (!mkdtemp(tmpl)) {
 		*ret_error = xasprintf("cannot create a socket directory in %s: %s", base,
 				       strerror(errno));
@@ -172,12 +249,18 @@ static int make_dirs(struct bridge *b, char **ret_error)
 	b->dir = TAKE_PTR(tmpl);
 	net = xasprintf("%s/net", b->dir);
 	rev = xasprintf("%s/rev", b->dir);
-	if (mkdir(net, 0700) < 0 || mkdir(rev, 0700) < 0) {
+	if (mkdir(net, 0700) < 0) {
 		*ret_error = xasprintf("cannot create %s: %s", net, strerror(errno));
 		return -errno;
 	}
 	strv_push(&b->bind_src, net);
 	strv_push(&b->bind_dst, INSIDE_NET_DIR);
+	if (!reverse)
+		return 0;
+	if (mkdir(rev, 0700) < 0) {
+		*ret_error = xasprintf("cannot create %s: %s", rev, strerror(errno));
+		return -errno;
+	}
 	strv_push(&b->bind_src, rev);
 	strv_push(&b->bind_dst, INSIDE_REV_DIR);
 	return 0;
@@ -196,7 +279,7 @@ int bridge_start(uv_loop_t *loop, const struct bridge_options *o, struct bridge 
 	};
 	int e;
 
-	e = make_dirs(b, ret_error);
+	e = make_dirs(b, o->isolated && o->ports && o->ports->n > 0, ret_error);
 	if (e < 0)
 		goto fail;
 	net = xasprintf("%s/net", b->dir);
@@ -225,28 +308,6 @@ int bridge_start(uv_loop_t *loop, const struct bridge_options *o, struct bridge 
 fail:
 	bridge_close(b);
 	return e;
-}
-
-/* Remove the socket files left in dir (the reverse ones come from inside), then dir. */
-static void remove_dir(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-
-	while (d && (de = readdir(d))) {
-		_cleanup_free_ char *path = NULL;
-
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		path = xasprintf("%s/%s", dir, de->d_name);
-		if (de->d_type == DT_DIR)
-			remove_dir(path);
-		else if (de->d_type == DT_SOCK)
-			unlink(path);
-	}
-	if (d)
-		closedir(d);
-	rmdir(dir);
 }
 
 void bridge_close(struct bridge *b)

@@ -422,6 +422,39 @@ static int dial_start(struct conn *c)
 	return 0;
 }
 
+/*
+ * The deniedDomains IP entry that the resolved address sa matches, or NULL.
+ * The filter decided on the name; an allowed name must not lead to an
+ * address that the policy denies (a wildcard whose DNS the sandbox
+ * controls, or a name such as localhost).
+ */
+static const char *denied_address_rule(const struct conn *c, const struct sockaddr *sa)
+{
+	struct domain_host host = { 0 };
+	const struct domain_pattern *p;
+	int port;
+
+	if (!c->proxy || c->proxy->filter.denied.n == 0)
+		return NULL;
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
+
+		host.kind = DOMAIN_IPV4;
+		memcpy(host.addr, &sin->sin_addr, 4);
+		port = ntohs(sin->sin_port);
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)sa;
+
+		host.kind = DOMAIN_IPV6;
+		memcpy(host.addr, &sin6->sin6_addr, 16);
+		port = ntohs(sin6->sin6_port);
+	} else {
+		return NULL;
+	}
+	p = domain_list_match(&c->proxy->filter.denied, &host, port);
+	return p ? p->text : NULL;
+}
+
 /* Try the next DNS candidate, or report failure. */
 static void dial_next(struct conn *c)
 {
@@ -429,10 +462,17 @@ static void dial_next(struct conn *c)
 
 	while (c->ai_next) {
 		struct addrinfo *ai = c->ai_next;
+		const char *rule;
 
 		c->ai_next = ai->ai_next;
 		if (ai->ai_addrlen > sizeof(c->target))
 			continue;
+		rule = denied_address_rule(c, ai->ai_addr);
+		if (rule) {
+			c->denied_rule = rule;
+			r = UV_EACCES;
+			continue;
+		}
 		memcpy(&c->target, ai->ai_addr, ai->ai_addrlen);
 		r = dial_start(c);
 		if (r == 0)
@@ -481,6 +521,7 @@ void conn_dial_host(struct conn *c, const struct domain_host *h, int port)
 	memset(&c->target, 0, sizeof(c->target));
 	c->target_path[0] = '\0';
 	c->dial_dead = false;
+	c->denied_rule = NULL;
 	uv_timer_start(&c->timer, dial_timeout, CONN_DIAL_TIMEOUT_MS, 0);
 	if (h->kind == DOMAIN_IPV4) {
 		struct sockaddr_in *sin = (struct sockaddr_in *)&c->target;

@@ -364,6 +364,10 @@ static void on_connected(struct conn *c, int status)
 {
 	struct http_conn *h = c->data;
 
+	if (status == UV_EACCES && c->denied_rule) {
+		reply_blocked(h, DOMAIN_DENIED, c->denied_rule);
+		return;
+	}
 	if (status < 0) {
 		reply_failed(h, status == UV_ETIMEDOUT ? 504 : 502, "cannot connect", status);
 		return;

@@ -84,6 +84,8 @@ struct conn {
 	int dest_port;
 	bool has_dest;
 	enum proxy_source source;
+	/* The deniedDomains IP entry that every resolved address matched, or NULL. */
+	const char *denied_rule;
 	struct proxy_ask *ask; /* the held request's ask, or NULL (ask.c) */
 	int ask_answer; /* PROXY_ASK_ALLOW or PROXY_ASK_DENY once answered, else 0 */
 	int refs; /* open handles and requests in flight */

@@ -178,6 +178,15 @@ static void on_connected(struct conn *c, int status)
 	struct sockaddr_storage bound;
 	int len = sizeof(bound);
 
+	if (status == UV_EACCES && c->denied_rule) {
+		char reason[320];
+
+		emit(s, PROXY_EVENT_BLOCKED, DOMAIN_DENIED, c->denied_rule,
+		     proxy_reason(DOMAIN_DENIED, c->denied_rule, reason, sizeof(reason)),
+		     SOCKS5_REPLY_NOT_ALLOWED);
+		reply(s, SOCKS5_REPLY_NOT_ALLOWED, NULL);
+		return;
+	}
 	if (status < 0) {
 		_cleanup_free_ char *reason = xasprintf("cannot connect: %s", uv_strerror(status));
 		uint8_t code = reply_for_error(status);

@@ -32,6 +32,9 @@ static void detach_stdio(void)
 		close(fd);
 }
 
+/* Size at which a session's debug log moves to NAME.log.1. */
+#define SESSION_LOG_MAX (8ull << 20)
+
 /* The daemon process: runs after the second fork and never returns. */
 static void __attribute__((noreturn)) daemon_child(const struct session_options *o, int ready_fd)
 {
@@ -39,6 +42,7 @@ static void __attribute__((noreturn)) daemon_child(const struct session_options 
 
 	detach_stdio();
 	log_open(log_path);
+	log_set_limit(SESSION_LOG_MAX);
 	/* Crash reports (sanitizers, aborts) of the daemon land in its log too. */
 	{
 		int fd = open(log_path, O_WRONLY | O_APPEND | O_CLOEXEC);

@@ -6,6 +6,7 @@
 #include "util/util.h"
 
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 
 void *xmalloc(size_t n)
@@ -115,12 +116,37 @@ void strv_copy(struct strv *dst, const struct strv *src)
 }
 
 static FILE *log_file;
+static char *log_path;
+static unsigned long long log_size, log_limit;
 
 void log_open(const char *path)
 {
+	struct stat st;
+
 	if (log_file || !path || !*path)
 		return;
 	log_file = fopen(path, "ae");
+	if (!log_file)
+		return;
+	setvbuf(log_file, NULL, _IOLBF, 0);
+	log_path = xstrdup(path);
+	log_size = fstat(fileno(log_file), &st) == 0 ? (unsigned long long)st.st_size : 0;
+}
+
+void log_set_limit(unsigned long long max_bytes)
+{
+	log_limit = max_bytes;
+}
+
+/* Move the full log to PATH.1 and start an empty one. */
+static void log_rotate(void)
+{
+	_cleanup_free_ char *old = xasprintf("%s.1", log_path);
+
+	fclose(log_file);
+	rename(log_path, old);
+	log_size = 0;
+	log_file = fopen(log_path, "ae");
 	if (log_file)
 		setvbuf(log_file, NULL, _IOLBF, 0);
 }
@@ -138,18 +164,40 @@ bool log_enabled(void)
 
 void log_debug_at(const char *func, const char *fmt, ...)
 {
+	char text[2048], line[2048 + 128];
 	struct timeval tv;
+	size_t len, out = 0;
 	va_list ap;
+	int n;
 
 	if (!log_enabled())
 		return;
 	gettimeofday(&tv, NULL);
-	fprintf(log_file, "%lld.%06ld [%d] %s: ", (long long)tv.tv_sec, (long)tv.tv_usec,
-		(int)getpid(), func);
 	va_start(ap, fmt);
-	vfprintf(log_file, fmt, ap);
+	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	fputc('\n', log_file);
+	n = snprintf(line, sizeof(line), "%lld.%06ld [%d] %s: ", (long long)tv.tv_sec,
+		     (long)tv.tv_usec, (int)getpid(), func);
+	out = n > 0 && (size_t)n < sizeof(line) ? (size_t)n : 0;
+	/*
+	 * A message may carry text from inside a sandbox (a host name, an
+	 * init report): control characters are escaped, so that it cannot
+	 * forge log lines or terminal sequences.
+	 */
+	len = strlen(text);
+	for (size_t i = 0; i < len && out + 5 < sizeof(line); i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		if (c < 0x20 || c == 0x7f)
+			out += (size_t)snprintf(line + out, sizeof(line) - out, "\\x%02x", c);
+		else
+			line[out++] = (char)c;
+	}
+	line[out++] = '\n';
+	fwrite(line, 1, out, log_file);
+	log_size += out;
+	if (log_limit && log_size > log_limit && log_path)
+		log_rotate();
 }
 
 static void vmsg(const char *prefix, const char *fmt, va_list ap)

@@ -99,6 +99,12 @@ void strv_copy(struct strv *dst, const struct strv *src);
  * FENCE_LOG names a file.  Lines read '<sec.usec> <func>: message'.
  */
 void log_open(const char *path);
+/*
+ * log_set_limit: rotate the debug log to PATH.1 (replacing the previous
+ * one) once it passes max_bytes, so that a flood of logged events, such as
+ * requests a session's proxy blocks, cannot fill the disk.  0 = no limit.
+ */
+void log_set_limit(unsigned long long max_bytes);
 bool log_enabled(void);
 void log_debug_at(const char *func, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 #define log_debug(...) log_debug_at(__func__, __VA_ARGS__)

@@ -451,6 +451,15 @@ static int plan_devices(struct planner *pl)
 static void plan_proc_tmp(struct planner *pl)
 {
 	args(pl, "--proc", "/proc", NULL);
+	/*
+	 * Sysctls check only the caller's uid, so root's sandbox (uid 0, no
+	 * capabilities) could write /proc/sys/kernel/core_pattern and run a
+	 * program as root on the host at the next crash.  bwrap 0.8 leaves
+	 * /proc/sys writable when its own probe sees the directory read-only;
+	 * Landlock also refuses the write, but it may be missing.
+	 */
+	args(pl, "--ro-bind", "/proc/sys", "/proc/sys");
+	args(pl, "--ro-bind-try", "/proc/sysrq-trigger", "/proc/sysrq-trigger");
 	args(pl, "--tmpfs", "/tmp", NULL);
 	qsort(pl->tmp_binds.v, pl->tmp_binds.n, sizeof(char *), fspath_compare_shallow);
 	for (size_t i = 0; i < pl->tmp_binds.n; i++) {

@@ -131,6 +131,16 @@ teardown() {
 	[ "$output" = 2 ]
 }
 
+@test "run: /proc/sys is read-only at the mount layer" {
+	# Landlock refuses the write too; the mount must hold without it.
+	run "$FENCE" -- sh -c 'grep " /proc/sys " /proc/self/mountinfo | cut -d" " -f6'
+	assert_status 0
+	assert_output_matches '^ro,'
+	run "$FENCE" -- sh -c 'echo 0 >/proc/sys/kernel/core_pattern'
+	[ "$status" -ne 0 ]
+	assert_output_contains "Read-only file system"
+}
+
 @test "run: the command gets only its standard streams" {
 	# fd 9 is left open by the caller, fd 4 is fence's control socket.
 	run --separate-stderr "$FENCE" -- ls /proc/self/fd 9</dev/null

@@ -29,7 +29,10 @@
 	"--dev-bind", "/dev/random", "/dev/random", \
 	"--dev-bind", "/dev/urandom", "/dev/urandom", \
 	"--dev-bind", "/dev/tty", "/dev/tty"
-#define BASE_NORMAL "--ro-bind", "/", "/", DEV_ARGS_MINIMAL, "--proc", "/proc", "--tmpfs", "/tmp"
+#define PROC_RO_ARGS                                                                  \
+	"--ro-bind", "/proc/sys", "/proc/sys", "--ro-bind-try", "/proc/sysrq-trigger",       \
+		"/proc/sysrq-trigger"
+#define BASE_NORMAL "--ro-bind", "/", "/", DEV_ARGS_MINIMAL, "--proc", "/proc", PROC_RO_ARGS, "--tmpfs", "/tmp"
 /* clang-format on */
 
 struct fixture {
@@ -603,7 +606,7 @@ START_TEST(strict_deny_read_binds_only_the_allow_lists)
 	F.cfg.filesystem.strict_deny_read = true;
 	plan_ok();
 	EXPECT_ARGS("--ro-bind", "@/proj", "@/proj", DEV_ARGS_MINIMAL, "--proc", "/proc",
-		    "--tmpfs", "/tmp");
+		    PROC_RO_ARGS, "--tmpfs", "/tmp");
 }
 END_TEST
 
@@ -613,7 +616,7 @@ START_TEST(devices_minimal_adds_allowed_nodes)
 	strv_push(&F.cfg.devices.allow, "/dev/no-such-device");
 	plan_ok();
 	EXPECT_ARGS("--ro-bind", "/", "/", DEV_ARGS_MINIMAL, "--dev-bind", "/dev/ptmx", "/dev/ptmx",
-		    "--proc", "/proc", "--tmpfs", "/tmp");
+		    "--proc", "/proc", PROC_RO_ARGS, "--tmpfs", "/tmp");
 }
 END_TEST
 
@@ -623,7 +626,7 @@ START_TEST(devices_host_binds_host_dev)
 	strv_push(&F.cfg.devices.allow, "/dev/ptmx");
 	plan_ok();
 	EXPECT_ARGS("--ro-bind", "/", "/", "--dev-bind", "/dev", "/dev", "--proc", "/proc",
-		    "--tmpfs", "/tmp");
+		    PROC_RO_ARGS, "--tmpfs", "/tmp");
 }
 END_TEST
 
@@ -639,7 +642,7 @@ START_TEST(devices_auto_is_minimal_in_container_and_host_for_setuid_bwrap)
 	F.features.bwrap_setuid = true;
 	plan_ok();
 	EXPECT_ARGS("--ro-bind", "/", "/", "--dev-bind", "/dev", "/dev", "--proc", "/proc",
-		    "--tmpfs", "/tmp");
+		    PROC_RO_ARGS, "--tmpfs", "/tmp");
 	mountplan_done(&F.plan);
 
 	F.features.running_as_root = true;
@@ -709,7 +712,7 @@ START_TEST(allowed_socket_is_bound_under_default_deny_read)
 	strv_push(&F.cfg.network.allow_unix_sockets, "~/agent.sock");
 	F.cfg.filesystem.strict_deny_read = true;
 	plan_ok();
-	EXPECT_ARGS(DEV_ARGS_MINIMAL, "--proc", "/proc", "--tmpfs", "/tmp", "--dir", "@/proj",
+	EXPECT_ARGS(DEV_ARGS_MINIMAL, "--proc", "/proc", PROC_RO_ARGS, "--tmpfs", "/tmp", "--dir", "@/proj",
 		    "--bind", "@/home/agent.sock", "@/home/agent.sock");
 }
 END_TEST
