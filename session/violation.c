@@ -179,10 +179,38 @@ static const char *action_mark(enum violation_action a)
 	}
 }
 
+/*
+ * Copy in to out (size bytes with the NUL) with control characters as
+ * \xHH: C0, DEL and the UTF-8 form of C1 (U+0080 to U+009F).  Targets and
+ * command lines come from inside the sandbox, and the line goes to the
+ * user's terminal.  Returns the length written.
+ */
+static size_t escape_controls(const char *in, char *out, size_t size)
+{
+	size_t o = 0;
+
+	for (const unsigned char *p = (const unsigned char *)in; *p && o + 1 < size; p++) {
+		bool c1 = p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f;
+
+		if (*p >= 0x20 && *p != 0x7f && !c1) {
+			out[o++] = (char)*p;
+			continue;
+		}
+		if (o + 5 >= size)
+			break;
+		if (c1)
+			p++;
+		o += (size_t)snprintf(out + o, size - o, "\\x%02x", *p);
+	}
+	out[o] = '\0';
+	return o;
+}
+
 size_t violation_format(const struct violation *v, char *buf, size_t size)
 {
 	time_t t = v->time_ms ? (time_t)(v->time_ms / 1000) : time(NULL);
 	char clock[16], pid[48] = "";
+	_cleanup_free_ char *raw = NULL;
 	struct tm tm;
 	int n;
 
@@ -191,14 +219,16 @@ size_t violation_format(const struct violation *v, char *buf, size_t size)
 	if (v->pid > 0)
 		snprintf(pid, sizeof(pid), " pid %d%s%s", (int)v->pid, v->comm ? " " : "",
 			 v->comm ? v->comm : "");
-	n = snprintf(buf, size, "[fence:%s] %s %s %s %s%s%s%s%s%s%s%s",
+	n = asprintf(&raw, "[fence:%s] %s %s %s %s%s%s%s%s%s%s%s",
 		     violation_source_name(v->source), clock, action_mark(v->action),
 		     violation_kind_name(v->kind), v->target ? v->target : "?",
 		     v->detail ? " (" : "", v->detail ? v->detail : "", v->detail ? ")" : "", pid,
 		     v->command ? " [" : "", v->command ? v->command : "", v->command ? "]" : "");
-	if (n < 0 || size == 0)
+	if (n < 0 || size == 0) {
+		raw = NULL;
 		return 0;
-	return (size_t)n < size ? (size_t)n : size - 1;
+	}
+	return escape_controls(raw, buf, size);
 }
 
 /* ---- the bus ---- */

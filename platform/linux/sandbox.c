@@ -78,7 +78,13 @@ static char *build_init_spec(const struct sandbox_spec *spec, const struct mount
 	json_object_object_add(o, "seccomp", json_object_new_boolean(spec->features->seccomp));
 	json_object_object_add(o, "landlock",
 			       json_object_new_boolean(spec->features->landlock_abi > 0));
-	json_object_object_add(o, "scope_abstract_unix", json_object_new_boolean(spec->unshare_net));
+	/*
+	 * Abstract sockets are cut off in every network mode unless the
+	 * policy allows all Unix sockets: a shared network namespace (relaxed
+	 * mode) would otherwise reach the host's X11 or containerd sockets.
+	 */
+	json_object_object_add(o, "scope_abstract_unix",
+			       json_object_new_boolean(!spec->config->network.allow_all_unix_sockets));
 	json_object_object_add(o, "exec_supervise", json_object_new_boolean(spec->exec_supervise));
 	/* The planner's grants already include the base set (system, cwd, home, /tmp, /dev). */
 	json_add_strv(o, "landlock_read", &plan->landlock_read);

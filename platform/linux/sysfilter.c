@@ -18,6 +18,7 @@
 #include <sched.h>
 #include <seccomp.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 
 #include "util/util.h"
 
@@ -70,6 +71,32 @@ static int add_rule(scmp_filter_ctx ctx, uint32_t action, const char *name, unsi
 	return seccomp_rule_add_array(ctx, action, nr, n_args, args);
 }
 
+/*
+ * Address families other than AF_UNIX, AF_INET, AF_INET6 and AF_NETLINK
+ * fail with EAFNOSUPPORT.  The network namespace does not cover every
+ * family: AF_VSOCK shares the VM's port space with the host, so a sandbox
+ * could reach the hypervisor's services without the proxies.  The range
+ * rules compare the whole 64-bit argument, so high bits only make a call
+ * fail, never pass.
+ */
+static int add_socket_family_rules(scmp_filter_ctx ctx)
+{
+	const uint32_t unsupported = SCMP_ACT_ERRNO(EAFNOSUPPORT);
+	struct scmp_arg_cmp above = SCMP_A0(SCMP_CMP_GT, AF_NETLINK);
+	int r;
+
+	for (int family = 0; family < AF_NETLINK; family++) {
+		struct scmp_arg_cmp eq = SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, (unsigned)family);
+
+		if (family == AF_UNIX || family == AF_INET || family == AF_INET6)
+			continue;
+		r = add_rule(ctx, unsupported, "socket", 1, &eq);
+		if (r < 0)
+			return r;
+	}
+	return add_rule(ctx, unsupported, "socket", 1, &above);
+}
+
 /* Build the whole filter; the caller releases it. */
 static int build(scmp_filter_ctx *ret)
 {
@@ -119,6 +146,10 @@ static int build(scmp_filter_ctx *ret)
 	if (r < 0)
 		goto err_release;
 	r = add_rule(ctx, SCMP_ACT_ERRNO(ENOSYS), "clone3", 0, NULL);
+	if (r < 0)
+		goto err_release;
+
+	r = add_socket_family_rules(ctx);
 	if (r < 0)
 		goto err_release;
 

@@ -106,3 +106,27 @@ bare_errno() {
 	assert_output_contains "rc=1"
 	[ ! -e "$WORK/blk" ]
 }
+
+@test "seccomp: socket families outside unix, inet, inet6 and netlink fail" {
+	run "$FENCE" -- /usr/bin/python3 -c '
+import socket
+for name in ("AF_VSOCK", "AF_PACKET", "AF_ALG", "AF_BLUETOOTH"):
+    try:
+        socket.socket(getattr(socket, name), socket.SOCK_STREAM if name == "AF_VSOCK" else socket.SOCK_RAW)
+        print(name, "created")
+    except OSError as e:
+        print(name, e.errno)
+for name in ("AF_UNIX", "AF_INET", "AF_INET6"):
+    socket.socket(getattr(socket, name), socket.SOCK_STREAM)
+    print(name, "ok")
+socket.socket(socket.AF_NETLINK, socket.SOCK_RAW)
+print("AF_NETLINK ok")
+'
+	assert_status 0
+	for name in AF_VSOCK AF_PACKET AF_ALG AF_BLUETOOTH; do
+		assert_output_contains "$name 97"
+	done
+	for name in AF_UNIX AF_INET AF_INET6 AF_NETLINK; do
+		assert_output_contains "$name ok"
+	done
+}

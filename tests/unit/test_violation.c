@@ -96,6 +96,20 @@ START_TEST(format_names_source_and_command)
 }
 END_TEST
 
+START_TEST(format_escapes_control_characters)
+{
+	struct violation v = blocked;
+	char line[256];
+
+	v.command = "ls \x1b]0;TITLE\x07\x1b[2J \xc2\x9b" "31m caf\xc3\xa9";
+	violation_format(&v, line, sizeof(line));
+	ck_assert_ptr_null(strchr(line, '\x1b'));
+	ck_assert_ptr_null(strchr(line, '\x07'));
+	ck_assert_ptr_null(strstr(line, "\xc2\x9b"));
+	ck_assert_ptr_nonnull(strstr(line, "[ls \\x1b]0;TITLE\\x07\\x1b[2J \\x9b31m caf\xc3\xa9]"));
+}
+END_TEST
+
 static const char *command_now(int64_t time_ms, void *userdata)
 {
 	return userdata;
@@ -208,6 +222,7 @@ static Suite *violation_suite(void)
 	tcase_add_test(tc, json_round_trip_keeps_every_field);
 	tcase_add_test(tc, json_parse_rejects_bad_lines);
 	tcase_add_test(tc, format_names_source_and_command);
+	tcase_add_test(tc, format_escapes_control_characters);
 	tcase_add_test(tc, bus_ring_drops_oldest_and_fills_command);
 	tcase_add_test(tc, log_rotates_and_keeps_newest);
 	tcase_add_test(tc, log_read_filters_by_time);
