@@ -196,6 +196,13 @@ static void suspend_self(struct run *run)
 	 * once in an orphaned process group, where a stop is discarded; in
 	 * both cases the command must run on.
 	 */
+	/*
+	 * Only the command's process group stopped.  Another process of the
+	 * sandbox could keep reading the terminal that the user's shell now
+	 * gets back, so the whole sandbox stops with fence.
+	 */
+	if (run->spawned)
+		sandbox_signal_all(run->process.pid, SIGSTOP);
 	if (tstp)
 		uv_signal_stop(tstp);
 	kill(getpid(), SIGTSTP);
@@ -204,6 +211,8 @@ static void suspend_self(struct run *run)
 
 	if (run->use_pty)
 		ptyrelay_resume(&run->pty);
+	if (run->spawned)
+		sandbox_signal_all(run->process.pid, SIGCONT);
 	control_send(run, "cont");
 }
 

@@ -11,9 +11,13 @@
  */
 #include "platform/linux/sandbox.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <json-c/json.h>
 #include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -262,4 +266,65 @@ void sandbox_launch_done(struct sandbox_launch *l)
 	strv_done(&l->argv);
 	strv_done(&l->env);
 	strv_done(&l->removed_env);
+}
+
+/* The PID of fence's init: bwrap's only child, which --unshare-pid made PID 1. */
+static pid_t find_init(pid_t bwrap_pid)
+{
+	_cleanup_free_ char *path = xasprintf("/proc/%d/task/%d/children", (int)bwrap_pid,
+					      (int)bwrap_pid);
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	int pid;
+
+	if (!f || fscanf(f, "%d", &pid) != 1)
+		return -1;
+	return pid;
+}
+
+/* The inode of pid's PID namespace, or 0. */
+static ino_t pidns_of(pid_t pid)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)pid);
+	return stat(path, &st) == 0 ? st.st_ino : 0;
+}
+
+int sandbox_signal_all(pid_t bwrap_pid, int sig)
+{
+	pid_t init = find_init(bwrap_pid);
+	ino_t ns = init > 0 ? pidns_of(init) : 0;
+	pid_t *done = NULL;
+	size_t n_done = 0;
+	bool found_new = true;
+
+	if (ns == 0)
+		return -ESRCH;
+	for (int pass = 0; pass < 8 && found_new; pass++) {
+		DIR *d = opendir("/proc");
+		struct dirent *e;
+
+		found_new = false;
+		while (d && (e = readdir(d))) {
+			pid_t pid = (pid_t)atoi(e->d_name);
+			bool seen = false;
+
+			if (pid <= 0 || pid == init || pidns_of(pid) != ns)
+				continue;
+			for (size_t i = 0; i < n_done && !seen; i++)
+				seen = done[i] == pid;
+			if (seen)
+				continue;
+			if (kill(pid, sig) < 0)
+				continue;
+			done = xrealloc(done, (n_done + 1) * sizeof(*done));
+			done[n_done++] = pid;
+			found_new = true;
+		}
+		if (d)
+			closedir(d);
+	}
+	free(done);
+	return (int)n_done;
 }

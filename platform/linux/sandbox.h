@@ -106,6 +106,15 @@ int sandbox_prepare(const struct sandbox_spec *spec, struct sandbox_launch *ret,
 void sandbox_close_child_fds(struct sandbox_launch *l);
 
 /*
+ * sandbox_signal_all: send sig to every process of the sandbox that
+ * bwrap_pid started (its PID namespace), except fence's init.  Scans
+ * /proc until a pass finds no process it has not signalled yet, so that
+ * children forked meanwhile are caught too.  Returns how many processes
+ * were signalled, or a negative errno when the sandbox is not found.
+ */
+int sandbox_signal_all(pid_t bwrap_pid, int sig);
+
+/*
  * sandbox_launch_done: close every fd, remove the planner's placeholder
  * directories and free the launch.  Safe on a zeroed or half-built launch.
  */

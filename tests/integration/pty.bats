@@ -129,6 +129,29 @@ foreground_pid() {
 	expect_screen "rc=0"
 }
 
+@test "pty: a stopped run stops every process of its sandbox" {
+	# A process in a process group of its own keeps the terminal on its
+	# stdin.  While fence is stopped, the line typed next belongs to the
+	# user's shell, so the reader must be stopped too.
+	cat >"$WORK/reader.sh" <<'SH'
+set -m
+( while IFS= read -r line; do echo "$line" >>stolen; done ) &
+sleep 0.5
+echo sta""rted
+kill -STOP $$
+wait
+SH
+	printf '{"filesystem":{"allowWrite":["."]}}\n' >"$WORK/fence.json"
+	type_line "'$FENCE' -- bash reader.sh"
+	expect_screen "started"
+	expect_screen "Stopped"
+	type_line "echo host-got-it >host-line"
+	wait_until 20 test -e "$WORK/host-line"
+	[ ! -s "$WORK/stolen" ]
+	tmux_do send-keys -t 0 C-c
+	type_line "kill -9 %1"
+}
+
 @test "pty: TIOCSTI cannot inject input, with and without the relay" {
 	cp "$FENCE_BUILD/tests/helpers/tiocsti" "$WORK/"
 	type_line "'$FENCE' -s '$CFG' -- ./tiocsti; echo rc-relay=\$?"
