@@ -423,10 +423,10 @@ static int dial_start(struct conn *c)
 }
 
 /*
- * The deniedDomains IP entry that the resolved address sa matches, or NULL.
- * The filter decided on the name; an allowed name must not lead to an
- * address that the policy denies (a wildcard whose DNS the sandbox
- * controls, or a name such as localhost).
+ * Find the deniedDomains IP entry that the resolved address sa matches,
+ * or NULL.  The filter decided on the name only.  An allowed name must not
+ * lead to a denied address, as a wildcard whose DNS the sandbox controls
+ * or a name such as localhost could.
  */
 static const char *denied_address_rule(const struct conn *c, const struct sockaddr *sa)
 {
