@@ -18,22 +18,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Create dir and its missing parents with mode 0700. */
-static int mkdir_parents(const char *dir)
-{
-	_cleanup_free_ char *p = xstrdup(dir);
-
-	for (char *s = strchr(p + 1, '/');; s = strchr(s + 1, '/')) {
-		if (s)
-			*s = '\0';
-		if (mkdir(p, 0700) < 0 && errno != EEXIST)
-			return -errno;
-		if (!s)
-			return 0;
-		*s = '/';
-	}
-}
-
 char *configtrust_store_path(void)
 {
 	const char *state = getenv("XDG_STATE_HOME");
@@ -53,7 +37,7 @@ void configtrust_state_dir(struct strv *out)
 	int r;
 
 	*slash = '\0';
-	r = mkdir_parents(store);
+	r = mkdir_parents(store, 0700);
 	if (r < 0)
 		log_debug("cannot create '%s': %s", store, strerror(-r));
 	strv_push(out, store);
@@ -146,8 +130,11 @@ void configtrust_snapshot(const struct strv *paths, const struct strv *writable,
 		/* An existing file is bound read-only, so only a missing one can appear. */
 		if (lstat(paths->v[i], &st) == 0 || !slash)
 			continue;
-		*slash = '\0';
-		if (!realpath(dir[0] ? dir : "/", canon) || !is_below_any(canon, writable))
+		/* A missing directory can be created where its nearest parent is writable. */
+		do {
+			*slash = '\0';
+		} while (!realpath(dir[0] ? dir : "/", canon) && (slash = strrchr(dir, '/')));
+		if (!slash || !is_below_any(canon, writable))
 			continue;
 		strv_push(&ret->paths, paths->v[i]);
 	}
@@ -169,7 +156,7 @@ static int append_record(const char *canon, const struct stat *st)
 	int fd, r;
 
 	*strrchr(dir, '/') = '\0';
-	r = mkdir_parents(dir);
+	r = mkdir_parents(dir, 0700);
 	if (r < 0)
 		return r;
 	fd = open(store, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -225,6 +212,26 @@ int configtrust_record_changes(struct configtrust_snapshot *s, struct strv *chan
 		recorded++;
 	}
 	return failure < 0 && recorded == 0 ? failure : recorded;
+}
+
+void configtrust_accept(struct configtrust_snapshot *s, const char *path)
+{
+	struct stat st;
+
+	for (size_t i = 0; i < s->paths.n; i++) {
+		if (strcmp(s->paths.v[i], path) != 0)
+			continue;
+		if (stat(path, &st) < 0) {
+			s->entries[i].exists = false;
+			continue;
+		}
+		s->entries[i] = (struct configtrust_entry){
+			.exists = true,
+			.dev = st.st_dev,
+			.ino = st.st_ino,
+			.ctime = st.st_ctim,
+		};
+	}
 }
 
 void configtrust_snapshot_done(struct configtrust_snapshot *s)

@@ -53,6 +53,12 @@ void configtrust_snapshot(const struct strv *paths, const struct strv *writable,
  */
 int configtrust_record_changes(struct configtrust_snapshot *s, struct strv *changed);
 
+/*
+ * configtrust_accept: take path's current state as known without
+ * recording it, because fence itself on the host just wrote it.
+ */
+void configtrust_accept(struct configtrust_snapshot *s, const char *path);
+
 /* configtrust_snapshot_done: free the contents of a snapshot. */
 void configtrust_snapshot_done(struct configtrust_snapshot *s);
 

@@ -53,6 +53,14 @@ void configwatch_start(struct daemon *d)
 	w->active = true;
 }
 
+void configwatch_take_written(struct daemon *d)
+{
+	_cleanup_free_ char *path = TAKE_PTR(d->vs.policy.written_path);
+
+	if (path)
+		configtrust_accept(&d->config_watch.snapshot, path);
+}
+
 static void on_timer_closed(uv_handle_t *h)
 {
 }

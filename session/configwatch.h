@@ -24,6 +24,11 @@ struct configwatch {
 
 /* configwatch_start: watch the session's candidate configuration files. */
 void configwatch_start(struct daemon *d);
+/*
+ * configwatch_take_written: after a prompt command, accept the file that
+ * fence's own `save` or "allow always" wrote, if any.
+ */
+void configwatch_take_written(struct daemon *d);
 /* configwatch_stop: check once more and close the timer. */
 void configwatch_stop(struct daemon *d);
 /* configwatch_done: free the snapshot, after the loop has ended. */

@@ -99,19 +99,6 @@ int session_socket_path(const char *dir, const char *name, char **ret_path)
 	return 0;
 }
 
-/* mkdir -p for the log directory; errors surface when the log is opened. */
-static void mkdir_parents(char *path)
-{
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		mkdir(path, 0700);
-		*p = '/';
-	}
-	mkdir(path, 0700);
-}
-
 char *session_log_path(const char *name)
 {
 	const char *state = getenv("XDG_STATE_HOME");
@@ -122,7 +109,8 @@ char *session_log_path(const char *name)
 		dir = xasprintf("%s/fence/sessions", state);
 	else
 		dir = xasprintf("%s/.local/state/fence/sessions", home && home[0] == '/' ? home : "/tmp");
-	mkdir_parents(dir);
+	/* Errors surface when the log is opened. */
+	mkdir_parents(dir, 0700);
 	return xasprintf("%s/%s.log", dir, name);
 }
 

@@ -45,6 +45,7 @@ void prompt_policy_done(struct prompt_policy *p)
 	strv_done(&p->allowed_once);
 	free(p->config_path);
 	free(p->template_name);
+	free(p->written_path);
 	*p = (struct prompt_policy){0};
 }
 
@@ -457,7 +458,7 @@ static int save_into(const char *path, const char *new_text, const struct strv *
 		text = xstrdup(new_text);
 		if (strrchr(dir, '/'))
 			*strrchr(dir, '/') = '\0';
-		mkdir(dir, 0700);
+		mkdir_parents(dir, 0700);
 	}
 	updated = prompt_save_text(text, allowed, denied);
 	if (!updated) {
@@ -514,6 +515,8 @@ static int save(struct prompt_policy *p, const char *session, char **ret_message
 		return r;
 	*ret_message = xasprintf("saved %zu allow and %zu deny entries into '%s'", p->allowed.n,
 				 p->denied.n, path);
+	free(p->written_path);
+	p->written_path = xstrdup(path);
 	if (!p->config_path)
 		p->config_path = xstrdup(path);
 	/* What was saved is now part of the session's base policy. */
@@ -538,6 +541,8 @@ int prompt_save_always(struct prompt_policy *p, const char *host, char **ret_mes
 	if (r < 0)
 		return r;
 	*ret_message = xasprintf("%s: allowed always, saved into '%s'", host, path);
+	free(p->written_path);
+	p->written_path = xstrdup(path);
 	return 0;
 }
 

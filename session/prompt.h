@@ -28,6 +28,12 @@ struct prompt_policy {
 	bool ask; /* network.onBlocked is "ask" */
 	struct proxy *proxy; /* borrowed; NULL until the proxies run */
 	const char *name; /* borrowed: the session's name, for a new file's name */
+	/*
+	 * Owned: the file the last `save` or "allow always" wrote, or NULL.
+	 * The daemon takes it, so that its watch of configuration files does
+	 * not count fence's own write as one from inside the sandbox.
+	 */
+	char *written_path;
 };
 
 /*

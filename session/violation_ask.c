@@ -271,6 +271,7 @@ int violation_ask_answer(struct daemon *d, const char *decision, char **ret_mess
 		free(message);
 		message = NULL;
 		r = prompt_save_always(&d->vs.policy, host, &message);
+		configwatch_take_written(d);
 		resolve(d, 0, true, r < 0 ? "allowed for the session; saving failed" : "allowed always");
 		*ret_message = TAKE_PTR(message);
 		return r;

@@ -376,6 +376,7 @@ static void run_prompt(struct client *c, json_object *o)
 	if (c->readonly && strncmp(line + strspn(line, " "), "policy", 6) != 0)
 		return reply_message(c, false, "a read-only client cannot change the policy");
 	r = prompt_run(&d->vs.policy, line, &record, &changed, &message);
+	configwatch_take_written(d);
 	log_debug("client %u: prompt '%s': %s", c->id, line, message);
 	if (changed)
 		violation_session_post(d, &record);

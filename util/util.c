@@ -5,6 +5,7 @@
  */
 #include "util/util.h"
 
+#include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -113,6 +114,21 @@ void strv_copy(struct strv *dst, const struct strv *src)
 {
 	for (size_t i = 0; i < src->n; i++)
 		strv_push(dst, src->v[i]);
+}
+
+int mkdir_parents(const char *path, unsigned mode)
+{
+	_cleanup_free_ char *p = xstrdup(path);
+
+	for (char *s = strchr(p + 1, '/');; s = strchr(s + 1, '/')) {
+		if (s)
+			*s = '\0';
+		if (p[0] && mkdir(p, (mode_t)mode) < 0 && errno != EEXIST)
+			return -errno;
+		if (!s)
+			return 0;
+		*s = '/';
+	}
 }
 
 static FILE *log_file;

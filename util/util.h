@@ -98,6 +98,12 @@ void strv_copy(struct strv *dst, const struct strv *src);
  * The debug log (STYLE S17): off unless log_open() was called with a path or
  * FENCE_LOG names a file.  Lines read '<sec.usec> <func>: message'.
  */
+/*
+ * mkdir_parents: create the directory path and its missing parents with
+ * mode, as `mkdir -p`.  Returns 0 (also when it exists) or a negative errno.
+ */
+int mkdir_parents(const char *path, unsigned mode);
+
 void log_open(const char *path);
 /*
  * log_set_limit: rotate the debug log to PATH.1 (replacing the previous
