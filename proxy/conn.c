@@ -423,6 +423,25 @@ static int dial_start(struct conn *c)
 }
 
 /*
+ * Whether h is 0.0.0.0/8, :: or ::ffff:0.0.0.0/104.  The kernel delivers a
+ * connection to such an address to the local host, so it would reach the
+ * host's loopback servers past a deny entry for 127.0.0.1 or ::1.  No real
+ * server has such an address.
+ */
+static bool is_unspecified(const struct domain_host *h)
+{
+	static const unsigned char v4mapped[12] = { [10] = 0xff, [11] = 0xff };
+	static const unsigned char zero[16];
+
+	if (h->kind == DOMAIN_IPV4)
+		return h->addr[0] == 0;
+	if (h->kind != DOMAIN_IPV6)
+		return false;
+	return memcmp(h->addr, zero, 16) == 0 ||
+	       (memcmp(h->addr, v4mapped, 12) == 0 && h->addr[12] == 0);
+}
+
+/*
  * Find the deniedDomains IP entry that the resolved address sa matches,
  * or NULL.  The filter decided on the name only.  An allowed name must not
  * lead to a denied address, as a wildcard whose DNS the sandbox controls
@@ -451,6 +470,8 @@ static const char *denied_address_rule(const struct conn *c, const struct sockad
 	} else {
 		return NULL;
 	}
+	if (is_unspecified(&host))
+		return PROXY_RULE_UNSPECIFIED;
 	p = domain_list_match(&c->proxy->filter.denied, &host, port);
 	return p ? p->text : NULL;
 }
@@ -523,6 +544,13 @@ void conn_dial_host(struct conn *c, const struct domain_host *h, int port)
 	c->dial_dead = false;
 	c->denied_rule = NULL;
 	uv_timer_start(&c->timer, dial_timeout, CONN_DIAL_TIMEOUT_MS, 0);
+	if (c->proxy && is_unspecified(h)) {
+		uv_timer_stop(&c->timer);
+		c->denied_rule = PROXY_RULE_UNSPECIFIED;
+		if (c->ops->connected)
+			c->ops->connected(c, UV_EACCES);
+		return;
+	}
 	if (h->kind == DOMAIN_IPV4) {
 		struct sockaddr_in *sin = (struct sockaddr_in *)&c->target;
 

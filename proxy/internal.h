@@ -58,6 +58,9 @@ struct conn_ops {
 	void (*destroy)(struct conn *c);
 };
 
+/* The rule named when a connection would go to 0.0.0.0/8 or ::. */
+#define PROXY_RULE_UNSPECIFIED "unspecified address"
+
 struct conn {
 	struct proxy *proxy; /* NULL for relays */
 	struct relay *relay; /* NULL for proxies */

@@ -23,7 +23,10 @@ const char *proxy_reason(enum domain_verdict v, const char *rule, char *buf, siz
 {
 	switch (v) {
 	case DOMAIN_DENIED:
-		snprintf(buf, size, "denied by deniedDomains rule \"%s\"", rule ? rule : "?");
+		if (rule && strcmp(rule, PROXY_RULE_UNSPECIFIED) == 0)
+			snprintf(buf, size, "the unspecified address reaches the local host");
+		else
+			snprintf(buf, size, "denied by deniedDomains rule \"%s\"", rule ? rule : "?");
 		break;
 	case DOMAIN_NOT_ALLOWED:
 		snprintf(buf, size, "not in allowedDomains");

@@ -179,33 +179,6 @@ static const char *action_mark(enum violation_action a)
 	}
 }
 
-/*
- * Copy in to out (size bytes with the NUL) with control characters as
- * \xHH: C0, DEL and the UTF-8 form of C1 (U+0080 to U+009F).  Targets and
- * command lines come from inside the sandbox, and the line goes to the
- * user's terminal.  Returns the length written.
- */
-static size_t escape_controls(const char *in, char *out, size_t size)
-{
-	size_t o = 0;
-
-	for (const unsigned char *p = (const unsigned char *)in; *p && o + 1 < size; p++) {
-		bool c1 = p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f;
-
-		if (*p >= 0x20 && *p != 0x7f && !c1) {
-			out[o++] = (char)*p;
-			continue;
-		}
-		if (o + 5 >= size)
-			break;
-		if (c1)
-			p++;
-		o += (size_t)snprintf(out + o, size - o, "\\x%02x", *p);
-	}
-	out[o] = '\0';
-	return o;
-}
-
 size_t violation_format(const struct violation *v, char *buf, size_t size)
 {
 	time_t t = v->time_ms ? (time_t)(v->time_ms / 1000) : time(NULL);
@@ -228,7 +201,7 @@ size_t violation_format(const struct violation *v, char *buf, size_t size)
 		raw = NULL;
 		return 0;
 	}
-	return escape_controls(raw, buf, size);
+	return text_escape_controls(raw, buf, size);
 }
 
 /* ---- the bus ---- */

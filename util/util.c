@@ -131,6 +131,27 @@ int mkdir_parents(const char *path, unsigned mode)
 	}
 }
 
+size_t text_escape_controls(const char *in, char *out, size_t size)
+{
+	size_t o = 0;
+
+	for (const unsigned char *p = (const unsigned char *)in; *p && o + 1 < size; p++) {
+		bool c1 = p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f;
+
+		if (*p >= 0x20 && *p != 0x7f && !c1) {
+			out[o++] = (char)*p;
+			continue;
+		}
+		if (o + 5 >= size)
+			break;
+		if (c1)
+			p++;
+		o += (size_t)snprintf(out + o, size - o, "\\x%02x", *p);
+	}
+	out[o] = '\0';
+	return o;
+}
+
 static FILE *log_file;
 static char *log_path;
 static unsigned long long log_size, log_limit;

@@ -104,6 +104,15 @@ void strv_copy(struct strv *dst, const struct strv *src);
  */
 int mkdir_parents(const char *path, unsigned mode);
 
+/*
+ * text_escape_controls: copy in to out (size bytes with the NUL) with
+ * control characters written as \xHH: C0, DEL and the UTF-8 form of C1
+ * (U+0080 to U+009F).  For text from inside a sandbox (paths, process
+ * names, command lines) that goes to a terminal.  Returns the length
+ * written.
+ */
+size_t text_escape_controls(const char *in, char *out, size_t size);
+
 void log_open(const char *path);
 /*
  * log_set_limit: rotate the debug log to PATH.1 (replacing the previous

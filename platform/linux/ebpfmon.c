@@ -215,12 +215,15 @@ void ebpfmon_format(const struct ebpfmon_record *rec, FILE *out)
 	struct tm tm;
 	char clock[16];
 	const char *name = strerrorname_np(rec->err);
+	char path[4 * 4096 + 1], comm[4 * 16 + 1];
 
+	/* The path and the process name are chosen inside the sandbox. */
+	text_escape_controls(rec->path, path, sizeof(path));
+	text_escape_controls(rec->comm, comm, sizeof(comm));
 	localtime_r(&now, &tm);
 	strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
 	fprintf(out, "[fence:ebpf] %s \u2717 %s: %s %s%s%s (%s, pid=%d)\n", clock, rec->syscall,
-		name ? name : "?", strerror(rec->err), rec->path[0] ? " " : "", rec->path, rec->comm,
-		rec->pid);
+		name ? name : "?", strerror(rec->err), path[0] ? " " : "", path, comm, rec->pid);
 }
 
 const char *ebpfmon_reason(int r)

@@ -76,3 +76,11 @@ monitor_sh() {
 	assert_output_contains "[fence:ebpf] monitor unavailable: needs root or CAP_BPF"
 	[ "$(grep -c 'monitor unavailable' <<<"$output")" -eq 1 ]
 }
+
+@test "ebpf: control characters of a path are escaped" {
+	require_root "the eBPF monitor needs root or CAP_BPF"
+	monitor_sh 'touch "$(printf "$PWD/a\033[2Jb")"'
+	assert_failure
+	assert_output_contains "$WORK/a\\x1b[2Jb"
+	refute_output_contains $'\033[2J'
+}

@@ -48,3 +48,12 @@ teardown() {
 	assert_status 0
 	assert_output_contains "reached-server"
 }
+
+@test "resolved: unspecified addresses never reach the host's loopback" {
+	printf '{"network":{"allowedDomains":["*:%s"],"deniedDomains":["127.0.0.1","::1"]}}\n' "$PORT" >fence.json
+	for host in 0.0.0.0 0 '[::ffff:0.0.0.0]' '[::]'; do
+		run "$FENCE" -c "$CURL -x http://127.0.0.1:3128 http://$host:$PORT/index.html"
+		refute_output_contains "reached-server"
+		assert_output_contains "unspecified address"
+	done
+}
