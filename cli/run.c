@@ -14,6 +14,7 @@
 #include <pwd.h>
 #include <signal.h>
 #include <string.h>
+#include <termios.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <uv.h>
@@ -716,6 +717,8 @@ int run_execute(struct run_options *o)
 	struct execmask_plan exec_masks = { 0 };
 	_cleanup_(strv_done) struct strv config_files = { 0 };
 	struct configtrust_snapshot config_watch = { 0 };
+	struct termios saved_termios;
+	bool saved_tty = false;
 	struct extra_bind net_binds[2]; /* network (proxy/) */
 	struct relay_spec *net_relays = NULL;
 	bool isolated = true;
@@ -817,6 +820,7 @@ int run_execute(struct run_options *o)
 	if (run.use_pty)
 		install_crash_handlers();
 
+	saved_tty = !run.use_pty && tcgetattr(STDIN_FILENO, &saved_termios) == 0;
 	run_start_ebpfmon(&run, o);
 	r = run_start_exec_supervisor(&run, &cfg.config);
 	if (r == 0)
@@ -840,6 +844,12 @@ int run_execute(struct run_options *o)
 
 	uv_run(run.loop, UV_RUN_DEFAULT);
 	status = run_status(&run);
+	/*
+	 * Without a PTY the command shares the user's terminal: put back the
+	 * settings it may have changed (echo off, another interrupt key).
+	 */
+	if (saved_tty)
+		tcsetattr(STDIN_FILENO, TCSADRAIN, &saved_termios);
 	report_config_writes(&config_watch);
 
 out_launch:

@@ -129,6 +129,12 @@ foreground_pid() {
 	expect_screen "rc=0"
 }
 
+@test "pty: terminal settings the command changes are restored" {
+	type_line "stty -g >before; '$FENCE' -c 'stty -echo intr ^A'; stty -g >after"
+	type_line "cmp before after && echo tty-same-\$((1+1))"
+	expect_screen "tty-same-2"
+}
+
 @test "pty: a stopped run stops every process of its sandbox" {
 	# A process in a process group of its own keeps the terminal on its
 	# stdin.  While fence is stopped, the line typed next belongs to the
