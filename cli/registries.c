@@ -18,6 +18,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -29,6 +30,7 @@
 #include <unistd.h>
 
 #include "cli/registries.h"
+#include "policy/configtrust.h"
 #include "policy/values.h"
 
 #define QUERY_TIMEOUT_MS 5000
@@ -433,6 +435,78 @@ static const struct tool tools[] = {
 	{ "brew", "brew", "exec brew --repository", "brew --repository", parse_brew, NULL,
 	  NAMES("Library/Homebrew", "Library/Homebrew/brew.sh"), NAMES("~/.homebrew/brew.env") },
 };
+
+/*
+ * The files whose settings choose each tool's registry: names looked up in
+ * the working directory and each parent, and files in HOME.  A command
+ * that could write one would pick the registry hosts of the next run (and
+ * of the user's own later installs), so the sandbox sees them read-only,
+ * and one a sandboxed command created is ignored until the user trusts it
+ * (policy/configtrust.h).
+ */
+static const struct {
+	const char *tool;
+	const char *const *project;
+	const char *const *home;
+} settings_files[] = {
+	{ "npm", NAMES(".npmrc"), NAMES(".npmrc") },
+	{ "yarn", NAMES(".yarnrc", ".yarnrc.yml", ".npmrc"), NAMES(".yarnrc", ".yarnrc.yml", ".npmrc") },
+	{ "pip", NULL, NAMES(".pip/pip.conf", ".config/pip/pip.conf") },
+	{ "cargo", NAMES(".cargo/config.toml", ".cargo/config"),
+	  NAMES(".cargo/config.toml", ".cargo/config") },
+	{ "go", NULL, NAMES(".config/go/env") },
+};
+
+/* Append the settings files of the tool at index i of settings_files. */
+static void tool_settings_files(size_t i, const char *cwd, struct strv *out)
+{
+	const char *home = getenv("HOME");
+
+	for (const char *const *n = settings_files[i].project; n && *n; n++) {
+		_cleanup_free_ char *dir = xstrdup(cwd);
+
+		for (;;) {
+			char *slash = strrchr(dir, '/');
+
+			strv_pushf(out, "%s/%s", strcmp(dir, "/") ? dir : "", *n);
+			if (!slash || strcmp(dir, "/") == 0)
+				break;
+			if (slash == dir)
+				slash[1] = '\0';
+			else
+				*slash = '\0';
+		}
+	}
+	for (const char *const *n = settings_files[i].home; home && home[0] == '/' && n && *n; n++)
+		strv_pushf(out, "%s/%s", home, *n);
+}
+
+void registries_settings_files(const char *cwd, struct strv *out)
+{
+	for (size_t i = 0; i < ELEMENTSOF(settings_files); i++)
+		tool_settings_files(i, cwd, out);
+}
+
+/* The first settings file of tool that a sandboxed command wrote (owned), or NULL. */
+static char *tool_untrusted_file(const char *tool, const char *cwd)
+{
+	for (size_t i = 0; i < ELEMENTSOF(settings_files); i++) {
+		_cleanup_(strv_done) struct strv files = { 0 };
+
+		if (strcmp(settings_files[i].tool, tool) != 0)
+			continue;
+		tool_settings_files(i, cwd, &files);
+		for (size_t k = 0; k < files.n; k++) {
+			char canon[PATH_MAX];
+			struct stat st;
+
+			if (stat(files.v[k], &st) == 0 && realpath(files.v[k], canon) &&
+			    configtrust_is_recorded(canon, &st))
+				return xstrdup(files.v[k]);
+		}
+	}
+	return NULL;
+}
 
 /* The absolute path of `program` in PATH (owned), or NULL. */
 static char *find_in_path(const char *program)
@@ -877,6 +951,7 @@ int registries_resolve(struct fence_config *c, struct strv *warnings)
 	const struct strv *wanted = &c->network.allow_package_registries;
 	_cleanup_free_ char *bwrap = NULL, *cache = cache_dir();
 	char cwd[4096];
+	char *untrusted;
 	size_t n = 0;
 	int added = 0;
 
@@ -892,6 +967,14 @@ int registries_resolve(struct fence_config *c, struct strv *warnings)
 
 		if (!strv_contains(wanted, tools[i].name))
 			continue;
+		untrusted = tool_untrusted_file(tools[i].name, cwd);
+		if (untrusted) {
+			strv_pushf(warnings, "ignoring the %s registry: a sandboxed command wrote '%s'; "
+					     "review it, then run 'fence config trust %s'",
+				   tools[i].name, untrusted, untrusted);
+			free(TAKE_PTR(untrusted));
+			continue;
+		}
 		q->tool = &tools[i];
 		q->fd = -1;
 		q->program_path = find_in_path(tools[i].program);

@@ -18,3 +18,10 @@
  * number of hosts added.
  */
 int registries_resolve(struct fence_config *c, struct strv *warnings);
+
+/*
+ * registries_settings_files: append every file whose settings choose a
+ * tool's registry (project files from cwd up, files in HOME), existing or
+ * not, for the sandbox to see read-only and for fence to watch.
+ */
+void registries_settings_files(const char *cwd, struct strv *out);

@@ -800,6 +800,7 @@ int run_execute(struct run_options *o)
 		.debug = o->debug,
 	};
 	config_candidate_files(&cfg, cwd, &config_files);
+	registries_settings_files(cwd, &config_files);
 	r = sandbox_prepare(&spec, &launch, &error);
 	if (r < 0) {
 		msg_error("%s", error);

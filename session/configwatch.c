@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "cli/registries.h"
 #include "session/daemon.h"
 
 /* Record what appeared since the last check, one violation per file. */
@@ -43,6 +44,7 @@ void configwatch_start(struct daemon *d)
 	_cleanup_(strv_done) struct strv files = { 0 };
 
 	config_candidate_files(&d->launch.cfg, d->cwd, &files);
+	registries_settings_files(d->cwd, &files);
 	configtrust_snapshot(&files, &d->launch.sandbox.plan.landlock_write, &w->snapshot);
 	if (w->snapshot.paths.n == 0)
 		return;

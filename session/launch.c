@@ -17,6 +17,8 @@
  */
 #include "session/launch.h"
 
+#include "cli/registries.h"
+
 #include "shellhooks/shellhooks.h"
 
 #include <pwd.h>
@@ -203,6 +205,7 @@ int launch_prepare(uv_loop_t *loop, const struct session_options *opts, const ch
 	_cleanup_(strv_done) struct strv config_files = { 0 };
 
 	config_candidate_files(&ret->cfg, cwd, &config_files);
+	registries_settings_files(cwd, &config_files);
 	spec.config_files = &config_files;
 
 	r = sandbox_prepare(&spec, &ret->sandbox, ret_error);

@@ -124,3 +124,28 @@ WIDE='{"filesystem":{"allowWrite":["~"]},"network":{"allowedDomains":["*"]}}'
 	[ ! -e "$HOME/.local/state/fence/x" ]
 	[ -d "$HOME/.local/state/fence" ]
 }
+
+@test "configtrust: a project .npmrc is read-only inside" {
+	printf 'registry=http://127.0.0.1:1/\n' >.npmrc
+	run "$FENCE" -c "echo registry=http://exfil.test/ >.npmrc"
+	[ "$status" -ne 0 ]
+	run cat .npmrc
+	assert_output_contains "127.0.0.1:1"
+}
+
+@test "configtrust: registry settings a command creates are ignored next time" {
+	command -v npm >/dev/null || skip "npm is not installed"
+	printf '{"filesystem":{"allowWrite":["."]},"network":{"allowPackageRegistries":["npm"]}}\n' \
+		>"$XDG_CONFIG_HOME/fence/fence.json"
+	run "$FENCE" -c "echo registry=http://exfil.test/ >.npmrc"
+	assert_status 0
+	assert_output_contains "wrote the configuration file '$WORK/.npmrc'"
+	run "$FENCE" config show
+	assert_status 0
+	assert_output_contains "ignoring the npm registry"
+	refute_output_contains "exfil.test"
+	run "$FENCE" config trust .npmrc
+	assert_status 0
+	run "$FENCE" config show
+	assert_output_contains "exfil.test"
+}
