@@ -20,7 +20,7 @@
 #define FENCE_EXIT_FAILURE 125 /* fence's own error: flags, config, start-up */
 #define FENCE_EXIT_CANNOT_EXEC 126 /* refused by policy or not executable */
 #define FENCE_EXIT_NOT_FOUND 127 /* command not found */
-#define FENCE_EXIT_USAGE 2 /* subcommand not built yet, or bad usage */
+#define FENCE_EXIT_USAGE 125 /* bad usage: a flag or argument fence cannot take */
 
 #define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -32,7 +32,7 @@ setup() {
 
 @test "cli: no command is a usage error with a hint" {
 	run "$FENCE"
-	assert_status 2
+	assert_status 125
 	assert_output_contains "fence: no command given"
 }
 

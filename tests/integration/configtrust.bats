@@ -114,7 +114,7 @@ WIDE='{"filesystem":{"allowWrite":["~"]},"network":{"allowedDomains":["*"]}}'
 
 @test "configtrust: config trust without a file is a usage error" {
 	run "$FENCE" config trust
-	assert_status 2
+	assert_status 125
 	assert_output_contains "needs the configuration file"
 }
 

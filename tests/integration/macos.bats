@@ -82,7 +82,7 @@ setup() {
 
 @test "macos: an unknown profile is a usage error" {
 	run "$FENCE" config show --profile linux
-	assert_status 2
+	assert_status 125
 	assert_output_contains "fence: unknown profile 'linux': expected 'macos'"
 }
 
