@@ -95,5 +95,13 @@ int cli_session_report_exit(const char *name, enum cli_exit_report reporter);
 /* cli_session_error: report a failed session command; returns 125. */
 int cli_session_error(const char *name, int r, const char *reply);
 
+/*
+ * cli_option_error: report the option that getopt_long just rejected for
+ * 'fence CMD' with c ('?' unknown, ':' missing value; opterr = 0 and an
+ * optstring starting with "+:"), and hint at CMD's help.  Returns
+ * FENCE_EXIT_USAGE.
+ */
+int cli_option_error(const char *cmd, int c, char **argv);
+
 /* cli_wants_help: whether argv has -h or --help before any "--". */
 bool cli_wants_help(int argc, char **argv);

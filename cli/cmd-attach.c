@@ -258,7 +258,8 @@ static int attach_exec(int argc, char **argv)
 		return FENCE_EXIT_FAILURE;
 	prefix = settings.prefix;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+rp:h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:rp:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			readonly = true;
@@ -274,7 +275,7 @@ static int attach_exec(int argc, char **argv)
 			fputs(usage, stdout);
 			return 0;
 		default:
-			return FENCE_EXIT_FAILURE;
+			return cli_option_error("attach", c, argv);
 		}
 	}
 	if (argc - optind > 1) {

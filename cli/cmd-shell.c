@@ -147,7 +147,12 @@ static int parse_args(int argc, char **argv, struct shell_args *a)
 	int c, r;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+n:s:t:p:h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:n:s:t:p:h", opts, NULL)) != -1) {
+		if (c == '?' || c == ':') {
+			cli_option_error("shell", c, argv);
+			return -EINVAL;
+		}
 		r = parse_option(c, a);
 		if (r != 0)
 			return r;

@@ -253,7 +253,8 @@ static int violations_exec(int argc, char **argv)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+fh", options, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:fh", options, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			follow_on = true;
@@ -272,7 +273,7 @@ static int violations_exec(int argc, char **argv)
 			fputs(usage, stdout);
 			return 0;
 		default:
-			return FENCE_EXIT_FAILURE;
+			return cli_option_error("violations", c, argv);
 		}
 	}
 	if (argc - optind > 1) {

@@ -4,6 +4,7 @@
  * subcommands' own files.
  */
 #include <stdio.h>
+#include <getopt.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -36,6 +37,20 @@ bool cli_wants_help(int argc, char **argv)
 			return true;
 	}
 	return false;
+}
+
+int cli_option_error(const char *cmd, int c, char **argv)
+{
+	const char *arg = argv[optind - 1];
+
+	if (c == ':')
+		msg_error("option '%s' of 'fence %s' requires a value", arg, cmd);
+	else if (optopt && arg[0] == '-' && arg[1] != '-')
+		msg_error("unknown option '-%c' for 'fence %s'", optopt, cmd);
+	else
+		msg_error("unknown option '%s' for 'fence %s'", arg, cmd);
+	msg_hint("see 'fence %s --help'", cmd);
+	return FENCE_EXIT_USAGE;
 }
 
 int cli_not_built(const char *name, const char *usage, int argc, char **argv)

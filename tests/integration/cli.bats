@@ -49,3 +49,15 @@ setup() {
 		assert_output_contains "Usage: fence $sub"
 	done
 }
+
+@test "cli: unknown options of subcommands are usage errors" {
+	for cmd in shell attach violations; do
+		run "$FENCE" "$cmd" --no-such-flag
+		assert_status 125
+		assert_output_contains "fence: unknown option '--no-such-flag' for 'fence $cmd'"
+		assert_output_contains "see 'fence $cmd --help'"
+	done
+	run "$FENCE" shell --name
+	assert_status 125
+	assert_output_contains "option '--name' of 'fence shell' requires a value"
+}
