@@ -9,8 +9,10 @@
  * Asking a tool runs code that a project can influence (a project's
  * .yarnrc.yml can name a yarn binary inside the project, for one), so every
  * query runs in a throwaway bubblewrap sandbox: read-only root, private
- * /tmp, no network and every namespace unshared, killed after 5 s, output
- * cut at 64 KiB.  When bwrap cannot run, nothing is asked: fence never
+ * /tmp and /run/user, no network, no capabilities and every namespace
+ * unshared, killed after 5 s, output cut at 64 KiB.  pip runs with
+ * python3 -I, so a pip/ package in the project is not imported, and yarn
+ * with YARN_IGNORE_PATH=1, so yarnPath cannot name a yarn of the project.  When bwrap cannot run, nothing is asked: fence never
  * falls back to running the tool on the host.  cargo has no query command,
  * so its configuration files are read instead, and brew's source files are
  * read for its default domains; reading runs nothing.
@@ -411,6 +413,7 @@ static const struct tool tools[] = {
 	  NAMES("~/.npmrc", "/etc/npmrc", "$NPM_CONFIG_USERCONFIG", "$npm_config_userconfig",
 		"$NPM_CONFIG_GLOBALCONFIG", "$npm_config_globalconfig") },
 	{ "yarn", "yarn",
+	  "export YARN_IGNORE_PATH=1\n"
 	  "v=$(yarn --version) || exit 1\n"
 	  "case $v in 1.*) exec yarn config get registry ;; *) exec yarn config get npmRegistryServer ;; esac",
 	  "yarn config get", parse_url_output,
@@ -418,10 +421,10 @@ static const struct tool tools[] = {
 	  NAMES("npmrc", "etc/npmrc"),
 	  NAMES("~/.yarnrc", "~/.yarnrc.yml", "~/.npmrc", "/etc/npmrc", "$YARN_RC_FILENAME") },
 	{ "pip", "python3",
-	  "python3 -m pip --version >/dev/null 2>&1 || exit 3\n"
-	  "python3 -m pip config list || exit 1\n"
+	  "python3 -I -m pip --version >/dev/null 2>&1 || exit 3\n"
+	  "python3 -I -m pip config list || exit 1\n"
 	  "echo '#builtin'\n"
-	  "exec python3 -c 'from pip._internal.models.index import PyPI; print(PyPI.url); "
+	  "exec python3 -I -c 'from pip._internal.models.index import PyPI; print(PyPI.url); "
 	  "print(PyPI.file_storage_domain)'",
 	  "python3 -m pip config list", parse_pip,
 	  NAMES(".python-version"), NAMES("pip.conf", "pyvenv.cfg"),
@@ -551,6 +554,8 @@ static char **query_environment(void)
 static int query_start(struct query *q, const char *bwrap, const char *cwd)
 {
 	const char *home = getenv("HOME");
+	/* The user's sockets (D-Bus, agents) stay out of reach; /tmp is private already. */
+	const char *run_user = access("/run/user", F_OK) == 0 ? "/run/user" : "/tmp";
 	_cleanup_free_ char *script = xasprintf("echo '%s'\n%s", QUERY_STARTED, q->tool->script);
 	_cleanup_free_ char *program_dir = xstrndup(q->program_path, strrchr(q->program_path, '/') - q->program_path);
 	const char *argv[] = {
@@ -559,6 +564,7 @@ static int query_start(struct query *q, const char *bwrap, const char *cwd)
 		"--ro-bind-try", cwd, cwd,
 		"--ro-bind-try", home && home[0] == '/' ? home : "/", home && home[0] == '/' ? home : "/",
 		"--chdir", cwd, "--unshare-all", "--die-with-parent", "--new-session",
+		"--cap-drop", "ALL", "--tmpfs", run_user,
 		"--", "/bin/sh", "-c", script, NULL,
 	};
 	_cleanup_free_ char **env = query_environment();

@@ -92,6 +92,9 @@ EOF2
 @test "registries: pip's index and extra indexes replace the built-in one" {
 	require_userns
 	fake_tool python3 <<'EOF2'
+# fence runs python3 -I, so that the project directory is not on sys.path.
+[ "$1" = -I ] || exit 8
+shift
 case "$1 $2 $3" in
 "-m pip --version") echo "pip 23.0" ;;
 "-m pip config") echo "global.index-url='https://pypi.mirror.test/simple'"
@@ -114,6 +117,9 @@ EOF2
 @test "registries: pip without an index uses its built-in index and file host" {
 	require_userns
 	fake_tool python3 <<'EOF2'
+# fence runs python3 -I, so that the project directory is not on sys.path.
+[ "$1" = -I ] || exit 8
+shift
 case "$1 $2 $3" in
 "-m pip --version") echo "pip 23.0" ;;
 "-m pip config") ;;
@@ -337,4 +343,19 @@ EOF2
 	"$FENCE" -- sh -c 'mkdir -p "$HOME/.cache/fence/x"; echo ok >"$HOME/.cache/other2"' || true
 	[ -e "$HOME/.cache/other2" ]
 	[ ! -e "$HOME/.cache/fence/x" ]
+}
+
+@test "registries: a pip package in the project is not imported by the query" {
+	require_userns
+	[ -x /usr/bin/python3 ] || skip "python3 is not installed"
+	ln -s /usr/bin/python3 "$BIN/python3"
+	mkdir pip
+	: >pip/__init__.py
+	printf '%s\n' 'print("global.index-url='"'"'https://project-pip.test/simple'"'"'")' >pip/__main__.py
+	allow_registries pip
+	run --separate-stderr "$FENCE" config show
+	assert_status 0
+	refute_output_contains 'project-pip.test'
+	# The query ran: pip's own answer, or its absence, is what counts.
+	[[ "$stderr" != *"cannot ask pip"* ]]
 }
