@@ -7,6 +7,8 @@
  * close callback, counted by c->refs.
  */
 #include <string.h>
+#include <sys/stat.h>
+#include <fcntl.h>
 #include <sys/un.h>
 
 #include "proxy/internal.h"
@@ -385,6 +387,28 @@ static void connect_cb(uv_connect_t *req, int status)
 	conn_unref(c);
 }
 
+/*
+ * Connect e to the Unix socket c->target_path without following a symlink
+ * in its last component: the -p sockets live in a directory the sandbox
+ * can write, and a symlink there must not lead the host's relay to another
+ * socket of the user (an agent, a bus).  The socket is opened with O_PATH
+ * and reached through /proc/self/fd, which connect() resolves at once.
+ */
+static int pipe_connect_nofollow(struct conn *c, struct end *e)
+{
+	_cleanup_close_ int fd = open(c->target_path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	char path[64];
+	struct stat st;
+
+	if (fd < 0)
+		return errno == ELOOP ? UV_ECONNREFUSED : uv_translate_sys_error(errno);
+	if (fstat(fd, &st) < 0 || !S_ISSOCK(st.st_mode))
+		return UV_ECONNREFUSED;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	uv_pipe_connect(&c->connect_req, &e->h.pipe, path, connect_cb);
+	return 0;
+}
+
 /* Start connecting a fresh server end to c->target or c->target_path. */
 static int dial_start(struct conn *c)
 {
@@ -410,8 +434,7 @@ static int dial_start(struct conn *c)
 	c->refs++;
 	c->connect_req.data = c;
 	if (c->target_path[0]) {
-		uv_pipe_connect(&c->connect_req, &e->h.pipe, c->target_path, connect_cb);
-		r = 0;
+		r = pipe_connect_nofollow(c, e);
 	} else {
 		r = uv_tcp_connect(&c->connect_req, &e->h.tcp, (struct sockaddr *)&c->target,
 				   connect_cb);

@@ -51,3 +51,34 @@ free_port() {
 	[ ! -e "$TMPDIR/fence-net-$dead-abcdef" ]
 	[ -d "$TMPDIR/fence-net-$$-abcdef" ]
 }
+
+@test "bridge: a symlink in place of a -p socket does not reach a host socket" {
+	local port
+	port=$(free_port)
+	/usr/bin/python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(4)
+open(sys.argv[2], "w").close()
+while True:
+    c, _ = s.accept(); c.sendall(b"HOST-SOCKET\n"); c.close()
+' "$FENCE_TEST_ROOT/agent.sock" "$FENCE_TEST_ROOT/ready" 3>&- &
+	local server=$!
+	wait_until 10 test -e "$FENCE_TEST_ROOT/ready"
+	"$FENCE" -p "$port" -c "ln -sf '$FENCE_TEST_ROOT/agent.sock' /tmp/fence/rev/link &&
+		mv -f /tmp/fence/rev/link /tmp/fence/rev/port-0-$port.sock && sleep 30" \
+		>/dev/null 2>&1 3>&- &
+	local run=$!
+	wait_until 20 sh -c "find '$TMPDIR' -name 'port-0-$port.sock' -type l | grep -q ."
+	run /usr/bin/python3 -c '
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+s.settimeout(5)
+try:
+    print(s.recv(64))
+except OSError as e:
+    print("error", e)
+' "$port"
+	kill "$run" "$server" 2>/dev/null || true
+	wait "$run" "$server" 2>/dev/null || true
+	refute_output_contains "HOST-SOCKET"
+}
