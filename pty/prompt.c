@@ -225,13 +225,28 @@ static void setup_readline(void)
 	stifle_history(HISTORY_MAX);
 }
 
+/*
+ * Whether readline may read and write the history at path: missing, or a
+ * regular file of this user.  readline follows symlinks, and one planted
+ * there would make it cut and rewrite another file of the user.
+ */
+static bool history_file_usable(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT;
+	return S_ISREG(st.st_mode) && st.st_uid == geteuid();
+}
+
 void prompt_open(const char *name, int rows, int cols)
 {
 	setup_readline();
 	if (!P.history_loaded) {
 		_cleanup_free_ char *path = prompt_history_path();
 
-		read_history(path);
+		if (history_file_usable(path))
+			read_history(path);
 		P.history_loaded = true;
 	}
 	load_hosts(name);
@@ -271,7 +286,8 @@ enum prompt_state prompt_feed(const unsigned char *in, size_t n, char **ret_line
 
 		if (P.line[strspn(P.line, " ")]) {
 			add_history(P.line);
-			write_history(path);
+			if (history_file_usable(path))
+				write_history(path);
 		}
 		*ret_line = TAKE_PTR(P.line);
 	}

@@ -45,7 +45,7 @@ static void __attribute__((noreturn)) daemon_child(const struct session_options 
 	log_set_limit(SESSION_LOG_MAX);
 	/* Crash reports (sanitizers, aborts) of the daemon land in its log too. */
 	{
-		int fd = open(log_path, O_WRONLY | O_APPEND | O_CLOEXEC);
+		int fd = open(log_path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 
 		if (fd >= 0) {
 			dup2(fd, STDERR_FILENO);

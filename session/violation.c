@@ -246,7 +246,7 @@ static int64_t now_ms(void)
 /* The sequence number of the last record in the file at path, or 0. */
 static uint64_t last_seq_in(const char *path)
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	char tail[4096 + 1];
 	struct stat st;
 	off_t off;
@@ -254,7 +254,7 @@ static uint64_t last_seq_in(const char *path)
 	char *line;
 	uint64_t seq = 0;
 
-	if (fd < 0 || fstat(fd, &st) < 0 || st.st_size == 0)
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
 		return 0;
 	off = st.st_size > 4096 ? st.st_size - 4096 : 0;
 	n = pread(fd, tail, 4096, off);
@@ -289,10 +289,21 @@ static int log_open_file(struct violation_bus *b)
 {
 	struct stat st;
 
-	b->log_fd = open(b->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	/*
+	 * No symlink, no FIFO: a log that is anything but a regular file was
+	 * planted, and appending through it would write where the user did
+	 * not ask.
+	 */
+	b->log_fd = open(b->log_path,
+			 O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
 	if (b->log_fd < 0)
 		return -errno;
-	b->log_size = fstat(b->log_fd, &st) == 0 ? (size_t)st.st_size : 0;
+	if (fstat(b->log_fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(b->log_fd);
+		b->log_fd = -1;
+		return -EINVAL;
+	}
+	b->log_size = (size_t)st.st_size;
 	return 0;
 }
 

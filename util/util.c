@@ -7,6 +7,8 @@
 
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 
@@ -160,14 +162,21 @@ void log_open(const char *path)
 {
 	struct stat st;
 
+	int fd;
+
 	if (log_file || !path || !*path)
 		return;
-	log_file = fopen(path, "ae");
-	if (!log_file)
+	/* Only a regular file: a planted symlink or FIFO must not take the log. */
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
+	if (fd < 0)
 		return;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || !(log_file = fdopen(fd, "a"))) {
+		close(fd);
+		return;
+	}
 	setvbuf(log_file, NULL, _IOLBF, 0);
 	log_path = xstrdup(path);
-	log_size = fstat(fileno(log_file), &st) == 0 ? (unsigned long long)st.st_size : 0;
+	log_size = (unsigned long long)st.st_size;
 }
 
 void log_set_limit(unsigned long long max_bytes)
@@ -179,13 +188,12 @@ void log_set_limit(unsigned long long max_bytes)
 static void log_rotate(void)
 {
 	_cleanup_free_ char *old = xasprintf("%s.1", log_path);
+	_cleanup_free_ char *path = TAKE_PTR(log_path);
 
 	fclose(log_file);
-	rename(log_path, old);
-	log_size = 0;
-	log_file = fopen(log_path, "ae");
-	if (log_file)
-		setvbuf(log_file, NULL, _IOLBF, 0);
+	log_file = NULL;
+	rename(path, old);
+	log_open(path);
 }
 
 bool log_enabled(void)
