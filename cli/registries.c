@@ -26,6 +26,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -45,6 +46,8 @@
 #define CACHE_MAGIC "fence-registry-cache 1"
 /* A cached answer older than this is asked again, whatever the key says. */
 #define CACHE_MAX_AGE_S (24 * 60 * 60)
+/* More entries than this for one tool are cleared, keeping the newest. */
+#define CACHE_MAX_ENTRIES 32
 
 extern char **environ;
 
@@ -65,6 +68,8 @@ struct tool {
 	const char *const *project_names;
 	const char *const *prefix_names;
 	const char *const *files;
+	/* Prefixes of the environment variables the tool reads (compared ignoring case). */
+	const char *const *env_prefixes;
 };
 
 struct query {
@@ -411,7 +416,8 @@ static const struct tool tools[] = {
 	{ "npm", "npm", "exec npm config get registry", "npm config get registry", parse_url_output,
 	  NAMES(".npmrc", "package.json", "node_modules"), NAMES("npmrc", "etc/npmrc"),
 	  NAMES("~/.npmrc", "/etc/npmrc", "$NPM_CONFIG_USERCONFIG", "$npm_config_userconfig",
-		"$NPM_CONFIG_GLOBALCONFIG", "$npm_config_globalconfig") },
+		"$NPM_CONFIG_GLOBALCONFIG", "$npm_config_globalconfig"),
+	  NAMES("npm_config_", "NODE_", "PREFIX=") },
 	{ "yarn", "yarn",
 	  "export YARN_IGNORE_PATH=1\n"
 	  "v=$(yarn --version) || exit 1\n"
@@ -419,7 +425,8 @@ static const struct tool tools[] = {
 	  "yarn config get", parse_url_output,
 	  NAMES(".yarnrc", ".yarnrc.yml", ".npmrc", "package.json", "node_modules"),
 	  NAMES("npmrc", "etc/npmrc"),
-	  NAMES("~/.yarnrc", "~/.yarnrc.yml", "~/.npmrc", "/etc/npmrc", "$YARN_RC_FILENAME") },
+	  NAMES("~/.yarnrc", "~/.yarnrc.yml", "~/.npmrc", "/etc/npmrc", "$YARN_RC_FILENAME"),
+	  NAMES("YARN_", "npm_config_", "NODE_", "BERRY_", "PREFIX=") },
 	{ "pip", "python3",
 	  "python3 -I -m pip --version >/dev/null 2>&1 || exit 3\n"
 	  "python3 -I -m pip config list || exit 1\n"
@@ -430,13 +437,15 @@ static const struct tool tools[] = {
 	  NAMES(".python-version"), NAMES("pip.conf", "pyvenv.cfg"),
 	  NAMES("~/.pip/pip.conf", "~/.config/pip/pip.conf", "$XDG_CONFIG_HOME/pip/pip.conf",
 		"/etc/pip.conf", "/etc/xdg/pip/pip.conf", "$VIRTUAL_ENV/pip.conf", "$PIP_CONFIG_FILE",
-		"~/.pyenv/version", "$PYENV_ROOT/version") },
-	{ "cargo", "cargo", NULL, NULL, NULL, NULL, NULL, NULL },
+		"~/.pyenv/version", "$PYENV_ROOT/version"),
+	  NAMES("PIP_", "PYTHON", "VIRTUAL_ENV", "PYENV", "CONDA_") },
+	{ "cargo", "cargo", NULL, NULL, NULL, NULL, NULL, NULL, NULL },
 	{ "go", "go", "GOTOOLCHAIN=local exec go env GOPROXY GOSUMDB", "go env GOPROXY GOSUMDB", parse_go,
 	  NULL, NAMES("go.env"),
-	  NAMES("~/.config/go/env", "$XDG_CONFIG_HOME/go/env", "$GOENV") },
+	  NAMES("~/.config/go/env", "$XDG_CONFIG_HOME/go/env", "$GOENV"), NAMES("GO", "CGO_") },
 	{ "brew", "brew", "exec brew --repository", "brew --repository", parse_brew, NULL,
-	  NAMES("Library/Homebrew", "Library/Homebrew/brew.sh"), NAMES("~/.homebrew/brew.env") },
+	  NAMES("Library/Homebrew", "Library/Homebrew/brew.sh"), NAMES("~/.homebrew/brew.env"),
+	  NAMES("HOMEBREW_") },
 };
 
 /*
@@ -768,20 +777,20 @@ static char *expand_file(const char *entry)
 	return xstrdup(entry);
 }
 
-/* Whether an environment variable is left out of the key: it changes between shells, not answers. */
-static bool env_is_volatile(const char *entry)
+/*
+ * Whether an environment variable goes into the key: one of the tool's
+ * own, or one every tool reads to find its files.  The rest (a terminal's,
+ * a shell's, a benchmark tool's) would only turn hits into misses.
+ */
+static bool env_is_relevant(const struct tool *t, const char *entry)
 {
-	static const char *const names[] = { "_=", "OLDPWD=", "PWD=", "SHLVL=" };
+	static const char *const common[] = { "HOME=", "PATH=", "USER=", "XDG_" };
 
-	/*
-	 * LD_* and DYLD_* never reach the query (query_environment), and no
-	 * tool reads fence's own FENCE_* variables (FENCE_LOG, say).
-	 */
-	if (strncmp(entry, "LD_", 3) == 0 || strncmp(entry, "DYLD_", 5) == 0 ||
-	    strncmp(entry, "FENCE_", 6) == 0)
-		return true;
-	for (size_t i = 0; i < ELEMENTSOF(names); i++)
-		if (strncmp(entry, names[i], strlen(names[i])) == 0)
+	for (size_t i = 0; i < ELEMENTSOF(common); i++)
+		if (strncmp(entry, common[i], strlen(common[i])) == 0)
+			return true;
+	for (size_t i = 0; t->env_prefixes && t->env_prefixes[i]; i++)
+		if (strncasecmp(entry, t->env_prefixes[i], strlen(t->env_prefixes[i])) == 0)
 			return true;
 	return false;
 }
@@ -840,7 +849,7 @@ static char *cache_key(const struct tool *t, const char *program_path, const cha
 			key_add_file(&key, "file", path);
 	}
 	for (char **e = environ; *e; e++)
-		if (!env_is_volatile(*e))
+		if (env_is_relevant(t, *e))
 			strv_pushf(&env, "env %s", *e);
 	qsort(env.v, env.n, sizeof(*env.v), compare_strings);
 	for (size_t i = 0; i < env.n; i++) {
@@ -895,6 +904,40 @@ static bool cache_load(const char *dir, const struct tool *t, const char *key, s
 	return true;
 }
 
+/*
+ * Remove the tool's entries that are too old to be used, and all but
+ * `keep` once more than CACHE_MAX_ENTRIES pile up (each working directory
+ * and environment gets its own), so the directory stays small.
+ */
+static void cache_prune(const char *dir, const struct tool *t, const char *keep)
+{
+	_cleanup_free_ char *prefix = xasprintf("registries-%s-", t->name);
+	struct strv live = { 0 };
+	time_t now = time(NULL);
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return;
+	for (struct dirent *de; (de = readdir(d));) {
+		struct stat st;
+
+		if (strncmp(de->d_name, prefix, strlen(prefix)) != 0 || strcmp(de->d_name, keep) == 0 ||
+		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		/* Expired entries, and temporary files a killed run left behind. */
+		if (now - st.st_mtime > CACHE_MAX_AGE_S ||
+		    (strstr(de->d_name, ".tmp") && now - st.st_mtime > 60))
+			unlinkat(dirfd(d), de->d_name, 0);
+		else if (!strstr(de->d_name, ".tmp"))
+			strv_push(&live, de->d_name);
+	}
+	if (live.n >= CACHE_MAX_ENTRIES)
+		for (size_t i = 0; i < live.n; i++)
+			unlinkat(dirfd(d), live.v[i], 0);
+	closedir(d);
+	strv_done(&live);
+}
+
 /* Write the answer to `key` atomically: a temporary file renamed over the old entry. */
 static void cache_store(const char *dir, const struct tool *t, const char *key, const struct strv *hosts)
 {
@@ -920,10 +963,12 @@ static void cache_store(const char *dir, const struct tool *t, const char *key, 
 	for (size_t i = 0; i < hosts->n; i++)
 		if (!strchr(hosts->v[i], '\n'))
 			fprintf(f, "%s\n", hosts->v[i]);
-	if (fclose(f) != 0 || rename(tmp, path) < 0)
+	if (fclose(f) != 0 || rename(tmp, path) < 0) {
 		unlink(tmp);
-	else
-		log_debug("cached the %s registry answer in %s", t->name, path);
+		return;
+	}
+	log_debug("cached the %s registry answer in %s", t->name, path);
+	cache_prune(dir, t, strrchr(path, '/') + 1);
 }
 
 /* Add the hosts found for one tool to allowedDomains, checking each like a configured pattern. */

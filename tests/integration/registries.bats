@@ -274,15 +274,26 @@ EOF2
 	echo https://two.test/ >"$BIN/answer"
 	run "$FENCE" config show
 	assert_output_contains '"one.test"'
-	# A configuration file npm reads appears: ask again.
-	echo 'registry=https://two.test/' >"$HOME/.npmrc"
+	# A variable npm does not read changes nothing.
+	UNRELATED_VARIABLE=$RANDOM run "$FENCE" config show
+	assert_output_contains '"one.test"'
+	# An entry older than a day is asked again, and expired ones are removed.
+	touch -d '25 hours ago' "$HOME"/.cache/fence/registries-npm-*
+	cp "$HOME"/.cache/fence/registries-npm-* "$HOME/.cache/fence/registries-npm-0123456789abcdef"
+	touch -d '25 hours ago' "$HOME/.cache/fence/registries-npm-0123456789abcdef"
 	run "$FENCE" config show
 	assert_output_contains '"two.test"'
-	refute_output_contains '"one.test"'
-	# The environment changes: ask again.
+	[ ! -e "$HOME/.cache/fence/registries-npm-0123456789abcdef" ]
+	# A configuration file npm reads appears: ask again.
 	echo https://three.test/ >"$BIN/answer"
-	npm_config_registry=https://three.test/ run "$FENCE" config show
+	echo 'registry=https://three.test/' >"$HOME/.npmrc"
+	run "$FENCE" config show
 	assert_output_contains '"three.test"'
+	refute_output_contains '"two.test"'
+	# A variable npm reads changes: ask again.
+	echo https://3b.test/ >"$BIN/answer"
+	NPM_CONFIG_REGISTRY=https://3b.test/ run "$FENCE" config show
+	assert_output_contains '"3b.test"'
 	# The program on PATH changes: ask again.
 	echo https://four.test/ >"$BIN/answer"
 	fake_tool npm <<EOF2
