@@ -279,3 +279,26 @@ PYEOF
 	assert_status 56
 	assert_output_contains "✗ blocked CONNECT blocked.test:443 (not in allowedDomains)"
 }
+
+@test "network: a client inside that sends half a request head is cut off" {
+	config '{"network": {"allowedDomains": ["127.0.0.1"]}}'
+	export FENCE_PROXY_HEADER_TIMEOUT=1
+	cp "$FENCE_SRC/tests/helpers/idle-client.py" .
+	run "$FENCE" -c "$PY idle-client.py 3128 /tmp/out 'GET http://127.0.0.1/ HTTP/1.1\\r\\nHo' && cat /tmp/out"
+	assert_status 0
+	assert_output_contains "408 Request Timeout"
+	assert_output_contains "#closed"
+}
+
+@test "network: an https:// absolute URI is filtered, then answered with the fix" {
+	config '{"network": {"allowedDomains": ["127.0.0.1"]}}'
+	cp "$FENCE_SRC/tests/helpers/raw-client.py" .
+	raw="$PY raw-client.py http 3128"
+	# The 403 body goes to stdout, the -m line to stderr; run shows both.
+	run "$FENCE" -m -c "printf 'GET https://blocked.test/ HTTP/1.1\\r\\nHost: blocked.test\\r\\n\\r\\n' | $raw"
+	assert_output_contains "Blocked by fence: blocked.test:443 (not in allowedDomains)"
+	assert_output_contains "✗ blocked GET blocked.test:443 (not in allowedDomains)"
+	run "$FENCE" -c "printf 'GET https://127.0.0.1:9/ HTTP/1.1\\r\\nHost: 127.0.0.1:9\\r\\n\\r\\n' | $raw"
+	assert_output_contains "501 Not Implemented"
+	assert_output_contains "set https_proxy"
+}
