@@ -26,7 +26,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -68,8 +67,6 @@ struct tool {
 	const char *const *project_names;
 	const char *const *prefix_names;
 	const char *const *files;
-	/* Prefixes of the environment variables the tool reads (compared ignoring case). */
-	const char *const *env_prefixes;
 };
 
 struct query {
@@ -416,8 +413,7 @@ static const struct tool tools[] = {
 	{ "npm", "npm", "exec npm config get registry", "npm config get registry", parse_url_output,
 	  NAMES(".npmrc", "package.json", "node_modules"), NAMES("npmrc", "etc/npmrc"),
 	  NAMES("~/.npmrc", "/etc/npmrc", "$NPM_CONFIG_USERCONFIG", "$npm_config_userconfig",
-		"$NPM_CONFIG_GLOBALCONFIG", "$npm_config_globalconfig"),
-	  NAMES("npm_config_", "NODE_", "PREFIX=") },
+		"$NPM_CONFIG_GLOBALCONFIG", "$npm_config_globalconfig") },
 	{ "yarn", "yarn",
 	  "export YARN_IGNORE_PATH=1\n"
 	  "v=$(yarn --version) || exit 1\n"
@@ -425,8 +421,7 @@ static const struct tool tools[] = {
 	  "yarn config get", parse_url_output,
 	  NAMES(".yarnrc", ".yarnrc.yml", ".npmrc", "package.json", "node_modules"),
 	  NAMES("npmrc", "etc/npmrc"),
-	  NAMES("~/.yarnrc", "~/.yarnrc.yml", "~/.npmrc", "/etc/npmrc", "$YARN_RC_FILENAME"),
-	  NAMES("YARN_", "npm_config_", "NODE_", "BERRY_", "PREFIX=") },
+	  NAMES("~/.yarnrc", "~/.yarnrc.yml", "~/.npmrc", "/etc/npmrc", "$YARN_RC_FILENAME") },
 	{ "pip", "python3",
 	  "python3 -I -m pip --version >/dev/null 2>&1 || exit 3\n"
 	  "python3 -I -m pip config list || exit 1\n"
@@ -437,15 +432,13 @@ static const struct tool tools[] = {
 	  NAMES(".python-version"), NAMES("pip.conf", "pyvenv.cfg"),
 	  NAMES("~/.pip/pip.conf", "~/.config/pip/pip.conf", "$XDG_CONFIG_HOME/pip/pip.conf",
 		"/etc/pip.conf", "/etc/xdg/pip/pip.conf", "$VIRTUAL_ENV/pip.conf", "$PIP_CONFIG_FILE",
-		"~/.pyenv/version", "$PYENV_ROOT/version"),
-	  NAMES("PIP_", "PYTHON", "VIRTUAL_ENV", "PYENV", "CONDA_") },
-	{ "cargo", "cargo", NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+		"~/.pyenv/version", "$PYENV_ROOT/version") },
+	{ "cargo", "cargo", NULL, NULL, NULL, NULL, NULL, NULL },
 	{ "go", "go", "GOTOOLCHAIN=local exec go env GOPROXY GOSUMDB", "go env GOPROXY GOSUMDB", parse_go,
 	  NULL, NAMES("go.env"),
-	  NAMES("~/.config/go/env", "$XDG_CONFIG_HOME/go/env", "$GOENV"), NAMES("GO", "CGO_") },
+	  NAMES("~/.config/go/env", "$XDG_CONFIG_HOME/go/env", "$GOENV") },
 	{ "brew", "brew", "exec brew --repository", "brew --repository", parse_brew, NULL,
-	  NAMES("Library/Homebrew", "Library/Homebrew/brew.sh"), NAMES("~/.homebrew/brew.env"),
-	  NAMES("HOMEBREW_") },
+	  NAMES("Library/Homebrew", "Library/Homebrew/brew.sh"), NAMES("~/.homebrew/brew.env") },
 };
 
 /*
@@ -778,19 +771,23 @@ static char *expand_file(const char *entry)
 }
 
 /*
- * Whether an environment variable goes into the key: one of the tool's
- * own, or one every tool reads to find its files.  The rest (a terminal's,
- * a shell's, a benchmark tool's) would only turn hits into misses.
+ * Whether an environment variable stays out of the key.  Every other one
+ * is in it: a tool may read any variable (a wrapper script's, say), so
+ * only those known to change between runs without changing an answer are
+ * left out, because they would turn every hit into a miss.
  */
-static bool env_is_relevant(const struct tool *t, const char *entry)
+static bool env_is_volatile(const char *entry)
 {
-	static const char *const common[] = { "HOME=", "PATH=", "USER=", "XDG_" };
+	static const char *const prefixes[] = {
+		"_=", "PWD=", "OLDPWD=", "SHLVL=", /* the shell's own bookkeeping */
+		"LD_", "DYLD_", /* never reach the query (query_environment) */
+		"FENCE_", /* fence's own, FENCE_LOG say; no tool reads them */
+		"HYPERFINE_", /* a random padding per benchmark run */
+		"TERM_SESSION_ID=", "WINDOWID=", "TMUX_PANE=", /* one per terminal */
+	};
 
-	for (size_t i = 0; i < ELEMENTSOF(common); i++)
-		if (strncmp(entry, common[i], strlen(common[i])) == 0)
-			return true;
-	for (size_t i = 0; t->env_prefixes && t->env_prefixes[i]; i++)
-		if (strncasecmp(entry, t->env_prefixes[i], strlen(t->env_prefixes[i])) == 0)
+	for (size_t i = 0; i < ELEMENTSOF(prefixes); i++)
+		if (strncmp(entry, prefixes[i], strlen(prefixes[i])) == 0)
 			return true;
 	return false;
 }
@@ -849,7 +846,7 @@ static char *cache_key(const struct tool *t, const char *program_path, const cha
 			key_add_file(&key, "file", path);
 	}
 	for (char **e = environ; *e; e++)
-		if (env_is_relevant(t, *e))
+		if (!env_is_volatile(*e))
 			strv_pushf(&env, "env %s", *e);
 	qsort(env.v, env.n, sizeof(*env.v), compare_strings);
 	for (size_t i = 0; i < env.n; i++) {
