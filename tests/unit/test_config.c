@@ -91,6 +91,7 @@ static void load_fails(const char *text, const char *expected)
 	ck_assert_msg(r < 0, "load of <%s> succeeded", text);
 	ck_assert_ptr_nonnull(error);
 	ck_assert_str_eq(error, expected);
+	config_result_done(&res); /* the warnings found before the error */
 }
 
 /* Resolve with a request; must succeed. */
