@@ -234,33 +234,25 @@ static int send_ask_answer(int fd, enum keys_action action)
 	return send_frame(fd, PROTO_COMMAND, cmd, strlen(cmd));
 }
 
-/* Relay keyboard input; returns < 0 when the connection failed. */
-static int relay_input(int fd, struct keys *k, const struct attach_options *o,
-		       struct attach_end *end)
+/* Handle n bytes of keyboard input; returns < 0 when the connection failed. */
+static int handle_input(int fd, struct keys *k, const struct attach_options *o,
+			struct attach_end *end, const unsigned char *in, size_t n)
 {
-	unsigned char in[4096], out[4096];
-	ssize_t n = read(STDIN_FILENO, in, sizeof(in));
+	unsigned char out[4096];
 	size_t off = 0;
 
-	if (n < 0 && (errno == EINTR || errno == EAGAIN))
-		return 0;
-	if (n <= 0) {
-		/* The terminal is gone: detach, as on SIGHUP. */
-		end->done = true;
-		return send_frame(fd, PROTO_DETACH, NULL, 0);
-	}
 	if (prompt_ui_owns_screen() && !o->readonly) { /* violations: keys go to the prompt */
-		int r = prompt_ui_input(fd, in, (size_t)n, &off, &end->done);
+		int r = prompt_ui_input(fd, in, n, &off, &end->done);
 
 		if (r < 0 || end->done)
 			return r;
 	}
-	while (off < (size_t)n) {
+	while (off < n) {
 		enum keys_action action;
 		size_t out_len;
 		int r = 0;
 
-		off += keys_feed(k, in + off, (size_t)n - off, out, &out_len, &action);
+		off += keys_feed(k, in + off, n - off, out, &out_len, &action);
 		if (out_len && !o->readonly)
 			r = send_frame(fd, PROTO_INPUT, out, out_len);
 		if (r == 0 && action == KEYS_DETACH)
@@ -277,7 +269,7 @@ static int relay_input(int fd, struct keys *k, const struct attach_options *o,
 			size_t used;
 
 			prompt_ui_start(o->name);
-			return prompt_ui_input(fd, in + off, (size_t)n - off, &used, &end->done);
+			return prompt_ui_input(fd, in + off, n - off, &used, &end->done);
 		}
 		if (r < 0)
 			return r;
@@ -285,9 +277,26 @@ static int relay_input(int fd, struct keys *k, const struct attach_options *o,
 	return 0;
 }
 
+/* Relay keyboard input; returns < 0 when the connection failed. */
+static int relay_input(int fd, struct keys *k, const struct attach_options *o,
+		       struct attach_end *end)
+{
+	unsigned char in[4096];
+	ssize_t n = read(STDIN_FILENO, in, sizeof(in));
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return 0;
+	if (n <= 0) {
+		/* The terminal is gone: detach, as on SIGHUP. */
+		end->done = true;
+		return send_frame(fd, PROTO_DETACH, NULL, 0);
+	}
+	return handle_input(fd, k, o, end, in, (size_t)n);
+}
+
 /* Read frames from the daemon; returns < 0 when the connection ended. */
-static int relay_output(int fd, struct proto_decoder *dec, const struct attach_options *o,
-			struct attach_end *end)
+static int relay_output(int fd, struct proto_decoder *dec, struct keys *k,
+			const struct attach_options *o, struct attach_end *end)
 {
 	static char buf[65536];
 	struct proto_frame f;
@@ -302,6 +311,14 @@ static int relay_output(int fd, struct proto_decoder *dec, const struct attach_o
 	while (r == 0 && !end->done && (r = proto_decoder_next(dec, &f)) == 1) {
 		handle_frame(&f, o, end);
 		r = 0;
+		if (f.type == PROTO_REPLY && !end->done) {
+			/* violations: keys typed while the answer was awaited */
+			unsigned char held[4096];
+			size_t n_held = prompt_ui_take_held(held, sizeof(held));
+
+			if (n_held)
+				r = handle_input(fd, k, o, end, held, n_held) < 0 ? -1 : 0;
+		}
 	}
 	return r < 0 ? -EPROTO : 0;
 }
@@ -357,7 +374,7 @@ static void attach_loop(int fd, const struct attach_options *o, struct attach_en
 				r = handle_signal(fd, sig, end);
 		}
 		if (r == 0 && !end->done && (p[1].revents & (POLLIN | POLLHUP | POLLERR)))
-			r = relay_output(fd, &dec, o, end);
+			r = relay_output(fd, &dec, &k, o, end);
 		if (r == 0 && !end->done && (p[0].revents & (POLLIN | POLLHUP | POLLERR)))
 			r = relay_input(fd, &k, o, end);
 		if (r < 0 && !end->done) {

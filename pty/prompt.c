@@ -333,6 +333,21 @@ enum ui_state {
 
 static enum ui_state ui;
 
+/* Keys typed while an answer was awaited, replayed once it is shown. */
+static struct {
+	unsigned char buf[4096];
+	size_t n;
+} held;
+
+/* Keep keys typed ahead of the daemon's answer (beyond the buffer: dropped). */
+static void hold(const unsigned char *in, size_t n)
+{
+	if (n > sizeof(held.buf) - held.n)
+		n = sizeof(held.buf) - held.n;
+	memcpy(held.buf + held.n, in, n);
+	held.n += n;
+}
+
 static void terminal_size(int *rows, int *cols)
 {
 	struct winsize ws;
@@ -436,8 +451,16 @@ int prompt_ui_input(int fd, const unsigned char *in, size_t n, size_t *ret_used,
 	switch (ui) {
 	case UI_EDITING:
 		switch (prompt_feed(in, n, &line)) {
-		case PROMPT_DONE:
-			return ui_run_line(fd, line, ret_detach);
+		case PROMPT_DONE: {
+			int r = ui_run_line(fd, line, ret_detach);
+
+			/* Keys after the line: typed ahead of the answer, or for the shell. */
+			if (ui == UI_WAITING)
+				hold(in + P.used, n - P.used);
+			else if (!*ret_detach)
+				*ret_used = P.used;
+			return r;
+		}
 		case PROMPT_CANCELLED:
 			/* Keys typed after the cancel key go to the shell. */
 			*ret_used = P.used;
@@ -446,12 +469,30 @@ int prompt_ui_input(int fd, const unsigned char *in, size_t n, size_t *ret_used,
 			return 0;
 		}
 	case UI_MESSAGE:
-		/* Any key dismisses the answer; that key itself is not typed. */
-		*ret_used = n > 0 ? 1 : 0;
+		/*
+		 * Any key dismisses the answer and then counts as usual: the
+		 * prefix opens the prompt again, other keys reach the shell.
+		 */
+		*ret_used = 0;
 		return ui_close(fd);
+	case UI_WAITING:
+		hold(in, n);
+		return 0;
 	default:
-		return 0; /* keys while waiting for the answer are dropped */
+		return 0;
 	}
+}
+
+size_t prompt_ui_take_held(unsigned char *buf, size_t size)
+{
+	size_t n = held.n < size ? held.n : size;
+
+	if (ui != UI_MESSAGE || n == 0)
+		return 0;
+	memcpy(buf, held.buf, n);
+	memmove(held.buf, held.buf + n, held.n - n);
+	held.n -= n;
+	return n;
 }
 
 void prompt_ui_reply(const void *payload, size_t len)

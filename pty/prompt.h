@@ -61,9 +61,9 @@ bool prompt_ui_owns_screen(void);
 
 /*
  * prompt_ui_input: handle keys while prompt_ui_owns_screen(); sends
- * frames to the daemon on fd.  *ret_used is how many bytes it took: the
- * key that dismisses an answer is taken, the bytes after it are left for
- * the shell.  Returns 0, or a negative errno when the connection failed.
+ * frames to the daemon on fd.  *ret_used is how many bytes it took: none
+ * when they dismiss an answer, so that they then count as ordinary keys
+ * (the prefix, or input for the shell).  Returns 0, or a negative errno when the connection failed.
  * *ret_detach is set when the user typed "detach".
  */
 int prompt_ui_input(int fd, const unsigned char *in, size_t n, size_t *ret_used,
@@ -71,6 +71,14 @@ int prompt_ui_input(int fd, const unsigned char *in, size_t n, size_t *ret_used,
 
 /* prompt_ui_reply: show the daemon's answer to a prompt command (a REPLY payload). */
 void prompt_ui_reply(const void *payload, size_t len);
+
+/*
+ * prompt_ui_take_held: move the keys typed while the shown reply was
+ * awaited into buf (at most size bytes) and return their count, 0 when
+ * there are none or no reply is shown.  The caller handles them as new
+ * input, so they dismiss the reply and then count as usual.
+ */
+size_t prompt_ui_take_held(unsigned char *buf, size_t size);
 
 /*
  * prompt_history_path: $XDG_STATE_HOME/fence/prompt_history (owned), its

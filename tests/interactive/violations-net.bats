@@ -84,7 +84,6 @@ fetch() {
 	wait_screen c1 '^code-403$'
 	prompt c1 'allow 127.0.0.1'
 	wait_screen c1 '127.0.0.1: allowed for this session'
-	tmx send-keys -t c1 q
 	type_line c1 "clear; $(fetch)"
 	wait_screen c1 '^code-200$'
 	grep -q '"source":"prompt","kind":"net","action":"allowed","target":"127.0.0.1"' "$LOG"
@@ -96,12 +95,10 @@ fetch() {
 	start_shell c1 80 24 --settings "$HOME/policy.json"
 	prompt c1 'allow 127.0.0.1'
 	wait_screen c1 '127.0.0.1: allowed for this session'
-	tmx send-keys -t c1 q
 	prompt c1 'save'
 	wait_screen c1 "saved 1 allow and 0 deny entries into '"
 	grep -q '^// my policy' "$HOME/policy.json"
 	grep -q '"127.0.0.1"' "$HOME/policy.json"
-	tmx send-keys -t c1 q
 	"$FENCE" kill "$SNAME"
 	wait_until 10 test ! -e "$SOCK"
 	tmx kill-session -t c1
@@ -116,7 +113,6 @@ fetch() {
 	start_shell c1 80 24 --settings "$HOME/policy.json"
 	prompt c1 'deny evil.test'
 	wait_screen c1 'evil.test: denied'
-	tmx send-keys -t c1 q
 	prompt c1 'policy'
 	wait_screen c1 '^allowed: example.test'
 	screen_matches c1 '^denied: evil.test'

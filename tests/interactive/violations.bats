@@ -83,15 +83,44 @@ wait_pane() {
 	! screen_of c1 | tail -n 1 | grep -q '^:'
 }
 
-@test "violations prompt: an unknown command is reported, a key dismisses it" {
+# prompt_open TARGET: prefix then ':', and wait for the prompt on the bottom row.
+prompt_open() {
+	tmx send-keys -t "$1" C-] :
+	wait_until 10 bash -c "tmux -L '$TMUX_NAME' capture-pane -p -t '$1' | tail -n 1 | grep -q '^:'"
+}
+
+@test "violations prompt: an unknown command is reported, the next key reaches the shell" {
 	start_shell c1 80 24
-	tmx send-keys -t c1 C-] :
-	wait_until 10 bash -c "tmux -L '$TMUX_NAME' capture-pane -p -t c1 | tail -n 1 | grep -q '^:'"
+	prompt_open c1
 	type_line c1 'frobnicate now'
 	wait_screen c1 "unknown command 'frobnicate'|no network policy"
-	tmx send-keys -t c1 q
+	# The key that dismisses the answer is typed too: not 'cho after-4'.
 	type_line c1 'echo after-$((2+2))'
 	wait_screen c1 '^after-4$'
+}
+
+@test "violations prompt: the prefix right after an answer opens the prompt again" {
+	start_shell c1 80 24
+	prompt_open c1
+	type_line c1 'policy'
+	wait_screen c1 '^onBlocked: '
+	prompt_open c1
+	type_line c1 'allow 127.0.0.9'
+	wait_screen c1 '^127.0.0.9: allowed for this session'
+	type_line c1 'echo after-$((3+3))'
+	wait_screen c1 '^after-6$'
+	! screen_of c1 | grep -q 'command not found'
+}
+
+@test "violations prompt: keys typed before the answer arrives are not lost" {
+	start_shell c1 80 24
+	prompt_open c1
+	# One write: the line, then the prefix and ':' before any answer can come.
+	tmx send-keys -t c1 -l 'policy'
+	tmx send-keys -t c1 Enter C-] :
+	wait_until 10 bash -c "tmux -L '$TMUX_NAME' capture-pane -p -t c1 | tail -n 1 | grep -q '^:'"
+	type_line c1 'allow 127.0.0.8'
+	wait_screen c1 '^127.0.0.8: allowed for this session'
 }
 
 @test "violations prompt: history is kept under XDG_STATE_HOME" {
