@@ -12,6 +12,8 @@
 #include "session/prompt.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +22,24 @@
 
 #include "policy/policy.h"
 #include "proxy/proxy.h"
+
+/*
+ * Record which file the session loaded: its real path (a symlink the user
+ * keeps in their own config stays followed) and its device and inode, so
+ * that `save` writes only that file.
+ */
+static void remember_config(struct prompt_policy *p, const char *path)
+{
+	char real[PATH_MAX];
+	struct stat st;
+
+	p->config_path = xstrdup(path);
+	if (!realpath(path, real) || stat(real, &st) < 0 || !S_ISREG(st.st_mode))
+		return;
+	free(p->config_path);
+	p->config_path = xstrdup(real);
+	p->config_id = (struct file_id){.dev = st.st_dev, .ino = st.st_ino, .known = true};
+}
 
 void prompt_policy_init(struct prompt_policy *p, const struct fence_config *c,
 			const struct strv *chain)
@@ -31,7 +51,7 @@ void prompt_policy_init(struct prompt_policy *p, const struct fence_config *c,
 	strv_copy(&p->base_denied, &c->network.denied_domains);
 	p->ask = c->network.on_blocked == ON_BLOCKED_ASK;
 	if (leaf && strncmp(leaf, "file:", 5) == 0)
-		p->config_path = xstrdup(leaf + 5);
+		remember_config(p, leaf + 5);
 	else if (leaf && strncmp(leaf, "template:", 9) == 0)
 		p->template_name = xstrdup(leaf + 9);
 }
@@ -383,46 +403,113 @@ char *prompt_save_text(const char *text, const struct strv *allowed, const struc
 	return TAKE_PTR(out);
 }
 
-/* Write text to path through a temporary file and a rename, keeping its mode. */
-static int write_file(const char *path, const char *text)
+/* Read the rest of fd as one string (owned), or NULL with errno set. */
+static char *read_fd(int fd)
 {
-	_cleanup_free_ char *tmp = xasprintf("%s.fence-save.%d", path, (int)getpid());
-	struct stat st;
-	FILE *f;
-	int r = 0;
+	char *text = NULL;
+	size_t len = 0;
 
-	f = fopen(tmp, "we");
-	if (!f)
-		return -errno;
-	if (fputs(text, f) < 0)
-		r = -errno;
-	if (fclose(f) != 0 && r == 0)
-		r = -errno;
-	if (r == 0 && stat(path, &st) == 0)
-		chmod(tmp, st.st_mode & 07777);
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0)
-		unlink(tmp);
-	return r;
+	for (;;) {
+		char buf[4096];
+		ssize_t n = read(fd, buf, sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			free(text);
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		text = xrealloc(text, len + (size_t)n + 1);
+		memcpy(text + len, buf, (size_t)n);
+		len += (size_t)n;
+	}
+	if (!text)
+		return xstrdup("");
+	text[len] = '\0';
+	return text;
 }
 
-/* Read a whole file (owned), or NULL with errno set. */
-static char *read_file(const char *path)
+/*
+ * Open the config file `base` in dir_fd for `save`, never through a
+ * symlink and never blocking on a FIFO.  With a known identity the file
+ * must still be the one the session loaded.  Returns the fd, -ENOENT when
+ * there is no file and none was loaded, or a negative errno with the
+ * reason in *ret_message.
+ */
+static int open_config(int dir_fd, const char *base, const char *path, const struct file_id *id,
+		       struct stat *ret_st, char **ret_message)
 {
-	_cleanup_fclose_ FILE *f = fopen(path, "re");
-	char *text = NULL;
-	size_t cap = 0;
-	ssize_t n;
+	_cleanup_close_ int fd = openat(dir_fd, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	int r;
 
-	if (!f)
-		return NULL;
-	n = getdelim(&text, &cap, '\0', f);
-	if (n < 0) {
-		free(text);
-		return xstrdup("");
+	if (fd < 0 && errno == ENOENT && !id->known)
+		return -ENOENT;
+	if (fd < 0) {
+		r = -errno;
+		*ret_message = r == -ELOOP ? xasprintf("cannot save into '%s':\nit is a symbolic link "
+							"now, and save writes only the regular file "
+							"the session loaded",
+							path)
+					   : xasprintf("cannot read '%s': %s", path, strerror(-r));
+		return r;
 	}
-	return text;
+	if (fstat(fd, ret_st) < 0 || !S_ISREG(ret_st->st_mode)) {
+		*ret_message = xasprintf("cannot save into '%s':\nit is not a regular file", path);
+		return -EINVAL;
+	}
+	if (id->known && (ret_st->st_dev != id->dev || ret_st->st_ino != id->ino)) {
+		*ret_message = xasprintf("cannot save into '%s':\nit is no longer the file this "
+					 "session loaded (it was replaced since the session started); "
+					 "add the entries by hand",
+					 path);
+		return -ESTALE;
+	}
+	return TAKE_FD(fd);
+}
+
+/*
+ * Write text as `base` in dir_fd through a new temporary file and a
+ * rename, so that nothing is written through a symlink planted there.
+ * The new file gets `mode`; *ret_id gets its identity.
+ */
+static int write_config(int dir_fd, const char *base, const char *text, mode_t mode,
+			struct file_id *ret_id)
+{
+	_cleanup_free_ char *tmp = NULL;
+	_cleanup_close_ int fd = -1;
+	size_t len = strlen(text), off = 0;
+	struct stat st;
+	int r = 0;
+
+	for (unsigned attempt = 0; fd < 0 && attempt < 16; attempt++) {
+		free(tmp);
+		tmp = xasprintf(".%s.fence-save.%d.%u", base, (int)getpid(), attempt);
+		fd = openat(dir_fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0 && errno != EEXIST)
+			return -errno;
+	}
+	if (fd < 0)
+		return -EEXIST;
+	while (r == 0 && off < len) {
+		ssize_t n = write(fd, text + off, len - off);
+
+		if (n < 0 && errno != EINTR)
+			r = -errno;
+		else if (n > 0)
+			off += (size_t)n;
+	}
+	if (r == 0 && (fchmod(fd, mode & 07777) < 0 || fstat(fd, &st) < 0))
+		r = -errno;
+	if (r == 0 && renameat(dir_fd, tmp, dir_fd, base) < 0)
+		r = -errno;
+	if (r < 0) {
+		unlinkat(dir_fd, tmp, 0);
+		return r;
+	}
+	*ret_id = (struct file_id){.dev = st.st_dev, .ino = st.st_ino, .known = true};
+	return 0;
 }
 
 /* The user's config file: $XDG_CONFIG_HOME/fence/fence.json (owned). */
@@ -438,27 +525,47 @@ static char *user_config_path(void)
 
 /*
  * Add the entries to the config file at path, or create it from
- * new_text when it does not exist.  The result must load before it
- * replaces the file.
+ * new_text when it does not exist and *id is unknown.  A known *id is the
+ * file the session loaded: anything else at path is rejected.  The result
+ * must load before it replaces the file; *id then names the new file.
  */
 static int save_into(const char *path, const char *new_text, const struct strv *allowed,
-		     const struct strv *denied, char **ret_message)
+		     const struct strv *denied, struct file_id *id, char **ret_message)
 {
 	_cleanup_free_ char *text = NULL, *updated = NULL, *error = NULL, *dir = xstrdup(path);
+	_cleanup_close_ int dir_fd = -1, fd = -1;
 	struct config_result check = {0};
+	struct stat st = {.st_mode = 0600};
+	char *slash = strrchr(dir, '/');
+	const char *base;
 	int r;
 
-	text = read_file(path);
-	if (!text && errno != ENOENT) {
+	if (!slash || !slash[1]) {
+		*ret_message = xasprintf("cannot save into '%s': not a file path", path);
+		return -EINVAL;
+	}
+	*slash = '\0';
+	base = path + (slash - dir) + 1;
+	if (!id->known && dir[0])
+		mkdir_parents(dir, 0700);
+	dir_fd = open(dir[0] ? dir : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir_fd < 0) {
 		r = -errno;
-		*ret_message = xasprintf("cannot read '%s': %s", path, strerror(-r));
+		*ret_message = xasprintf("cannot open the directory of '%s': %s", path, strerror(-r));
 		return r;
 	}
-	if (!text) {
+	fd = open_config(dir_fd, base, path, id, &st, ret_message);
+	if (fd == -ENOENT) {
 		text = xstrdup(new_text);
-		if (strrchr(dir, '/'))
-			*strrchr(dir, '/') = '\0';
-		mkdir_parents(dir, 0700);
+	} else if (fd < 0) {
+		return fd;
+	} else {
+		text = read_fd(fd);
+		if (!text) {
+			r = -errno;
+			*ret_message = xasprintf("cannot read '%s': %s", path, strerror(-r));
+			return r;
+		}
 	}
 	updated = prompt_save_text(text, allowed, denied);
 	if (!updated) {
@@ -474,7 +581,7 @@ static int save_into(const char *path, const char *new_text, const struct strv *
 					 error ? error : strerror(-r));
 		return r;
 	}
-	r = write_file(path, updated);
+	r = write_config(dir_fd, base, updated, st.st_mode, id);
 	if (r < 0)
 		*ret_message = xasprintf("cannot write '%s': %s", path, strerror(-r));
 	return r;
@@ -510,7 +617,7 @@ static int save(struct prompt_policy *p, const char *session, char **ret_message
 	}
 	new_text = p->template_name ? xasprintf("{\n\t\"extends\": \"%s\"\n}\n", p->template_name)
 				    : xstrdup("{\n}\n");
-	r = save_into(path, new_text, &p->allowed, &p->denied, ret_message);
+	r = save_into(path, new_text, &p->allowed, &p->denied, &p->config_id, ret_message);
 	if (r < 0)
 		return r;
 	*ret_message = xasprintf("saved %zu allow and %zu deny entries into '%s'", p->allowed.n,
@@ -533,10 +640,22 @@ int prompt_save_always(struct prompt_policy *p, const char *host, char **ret_mes
 {
 	_cleanup_free_ char *path = user_config_path();
 	struct strv allowed = {0}, denied = {0};
+	struct file_id id = {0};
+	char real[PATH_MAX];
+	bool loaded;
 	int r;
 
+	/* The file the session loaded, maybe through a symlink: write its target. */
+	loaded = p->config_path && realpath(path, real) && strcmp(real, p->config_path) == 0;
+	if (loaded) {
+		free(path);
+		path = xstrdup(p->config_path);
+		id = p->config_id;
+	}
 	strv_push(&allowed, host);
-	r = save_into(path, "{\n}\n", &allowed, &denied, ret_message);
+	r = save_into(path, "{\n}\n", &allowed, &denied, &id, ret_message);
+	if (r == 0 && loaded)
+		p->config_id = id;
 	strv_done(&allowed);
 	if (r < 0)
 		return r;

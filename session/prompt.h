@@ -11,6 +11,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "session/violation.h"
 #include "util/util.h"
@@ -18,12 +19,20 @@
 struct proxy;
 struct fence_config;
 
+/* A file's identity, to notice that a path now names another file. */
+struct file_id {
+	dev_t dev;
+	ino_t ino;
+	bool known;
+};
+
 /* A session's network policy: what its config said, and what changed since. */
 struct prompt_policy {
 	struct strv base_allowed, base_denied; /* allowedDomains, deniedDomains of the config */
 	struct strv allowed, denied; /* `allow` and `deny` of this session, saved by `save` */
 	struct strv allowed_once; /* `allow-once`: this session only, never saved */
 	char *config_path; /* owned: the config file the session came from, or NULL */
+	struct file_id config_id; /* config_path's file when the session loaded it */
 	char *template_name; /* owned: the template it came from, or NULL */
 	bool ask; /* network.onBlocked is "ask" */
 	struct proxy *proxy; /* borrowed; NULL until the proxies run */

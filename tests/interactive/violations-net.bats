@@ -108,6 +108,40 @@ fetch() {
 	wait_screen c1 '^code-200$'
 }
 
+# save_refused_setup: a session on the project file $WORK/fence.json with
+# one allow to save, and a JSON secret the project file can be pointed at.
+save_refused_setup() {
+	mkdir -p "$HOME/secret"
+	printf '{"refresh_token": "TOP-SECRET-TOKEN"}\n' >"$HOME/secret/creds.json"
+	printf '{"network":{"allowedDomains":["example.test"]}}\n' >"$WORK/fence.json"
+	start_shell c1 200 24 --pane off
+	prompt c1 'allow 127.0.0.9'
+	wait_screen c1 '127.0.0.9: allowed for this session'
+}
+
+@test "violations net: save rejects a project config that became a symlink" {
+	save_refused_setup
+	# What a command can do where the project directory is writable.
+	ln -sf "$HOME/secret/creds.json" "$WORK/fence.json"
+	prompt c1 'save'
+	wait_screen c1 "^cannot save into '$WORK/fence.json':"
+	screen_matches c1 '^it is a symbolic link now'
+	[ -L "$WORK/fence.json" ]
+	[ "$(readlink "$WORK/fence.json")" = "$HOME/secret/creds.json" ]
+	grep -qx '{"refresh_token": "TOP-SECRET-TOKEN"}' "$HOME/secret/creds.json"
+	[ "$(ls -A "$WORK")" = fence.json ]
+}
+
+@test "violations net: save rejects a project config replaced by another file" {
+	save_refused_setup
+	printf '{"network":{"allowedDomains":["other.test"]}}\n' >"$WORK/fence.json.new"
+	mv "$WORK/fence.json.new" "$WORK/fence.json"
+	prompt c1 'save'
+	wait_screen c1 "^cannot save into '$WORK/fence.json':"
+	screen_matches c1 '^it is no longer the file this session loaded'
+	grep -qx '{"network":{"allowedDomains":\["other.test"\]}}' "$WORK/fence.json"
+}
+
 @test "violations net: policy shows the session's changes" {
 	printf '{"network":{"allowedDomains":["example.test"],"onBlocked":"deny"}}\n' >"$HOME/policy.json"
 	start_shell c1 80 24 --settings "$HOME/policy.json"
