@@ -165,8 +165,14 @@ char **pane_build_lines(const struct pane_model *m, const char *status, const ch
 	lines[row++] = pane_line(color ? "7" : NULL, header, NULL, width);
 	if (status && row < rows)
 		lines[row++] = pane_line(color ? "2" : NULL, status, NULL, width);
-	if (pending && row < rows)
-		lines[row++] = pane_line(color ? "1;7;33" : NULL, pending, NULL, width);
+	/* The pending text may span rows, one per line of it. */
+	for (const char *p = pending; p && row < rows;) {
+		size_t n = strcspn(p, "\n");
+		_cleanup_free_ char *one = xstrndup(p, n);
+
+		lines[row++] = pane_line(color ? "1;7;33" : NULL, one, NULL, width);
+		p = p[n] ? p + n + 1 : NULL;
+	}
 
 	/* The newest item on the bottom row, older ones above it. */
 	first_item = row;

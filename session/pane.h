@@ -93,8 +93,9 @@ void pane_invalidate(struct pane *p);
 
 /*
  * pane_render: append to out the bytes that bring the client's pane up to
- * date with the items of m.  `pending`, when not NULL, is drawn as a
- * highlighted line above the records (an ask waiting for a key).  Does
+ * date with the items of m.  `pending`, when not NULL, is drawn as
+ * highlighted lines above the records (an ask waiting for a key), one row
+ * per '\n'-separated line.  Does
  * nothing when the pane is hidden.  Returns whether it appended anything.
  */
 bool pane_render(struct pane *p, const struct pane_model *m, const char *pending,

@@ -41,7 +41,7 @@ struct violation_asks {
 	uint64_t window_start_ms;
 	unsigned window_count;
 	unsigned timeout_s;
-	char line[160]; /* the pane's pending line */
+	char *line; /* owned: the pending text last built, valid until the next */
 };
 
 static void on_timer_closed(uv_handle_t *h)
@@ -207,11 +207,136 @@ void violation_ask_stop(struct daemon *d)
 		resolve(d, 0, false, "the session ended, denied");
 	if (a->timer)
 		uv_close((uv_handle_t *)a->timer, on_timer_closed);
+	free(a->line);
 	free(a);
 	d->vs.asks = NULL;
 }
 
-const char *violation_ask_line(struct daemon *d)
+/* The labels at the end of host that must stay whole: "b.c", or "b.co.uk"-like. */
+static size_t registrable_length(const char *host)
+{
+	const char *last = strrchr(host, '.'), *second = NULL, *third = NULL;
+
+	if (!last || last == host)
+		return strlen(host);
+	for (const char *p = host; p < last; p++)
+		if (*p == '.')
+			third = second, second = p;
+	if (!second)
+		return strlen(host);
+	/* A short second-level label (co, com, org) is usually part of the suffix. */
+	if (last - second - 1 <= 3)
+		return third ? strlen(third + 1) : strlen(host);
+	return strlen(second + 1);
+}
+
+/*
+ * Fit host into room columns: whole, or its start, "..." and whole labels
+ * from its end, since the end of a name says who owns it.  Returns an
+ * owned string, or NULL when even the registrable part does not fit.
+ */
+char *violation_ask_elide_host(const char *host, int room)
+{
+	size_t len = strlen(host), suffix = registrable_length(host), prefix;
+
+	if ((int)len <= room)
+		return xstrdup(host);
+	if ((int)suffix + 4 > room)
+		return NULL;
+	/* Half of what is left goes to more labels from the end, as many as fit. */
+	prefix = ((size_t)room - 3 - suffix + 1) / 2;
+	for (size_t i = len - suffix; i-- > prefix;)
+		if (host[i] == '.' && len - (i + 1) + 3 + prefix <= (size_t)room)
+			suffix = len - (i + 1);
+	prefix = (size_t)room - 3 - suffix;
+	return xasprintf("%.*s...%s", (int)prefix, host, host + len - suffix);
+}
+
+/*
+ * Join chunks with spaces into lines of at most width columns, breaking
+ * only between chunks; a chunk wider than a line is split.
+ */
+static char *wrap_chunks(const struct strv *chunks, int width, bool one_line)
+{
+	_cleanup_free_ char *out = xstrdup("");
+	size_t col = 0;
+
+	for (size_t i = 0; i < chunks->n; i++) {
+		const char *c = chunks->v[i];
+		size_t n = strlen(c);
+		char *next;
+
+		if (col > 0 && (one_line || col + 1 + n <= (size_t)width)) {
+			next = xasprintf("%s %s", out, c);
+			col += 1 + n;
+		} else if (col > 0) {
+			next = xasprintf("%s\n%s", out, c);
+			col = n;
+		} else {
+			next = xasprintf("%s%s", out, c);
+			col = n;
+		}
+		free(out);
+		out = next;
+		while (!one_line && col > (size_t)width) {
+			/* Split the chunk: its end goes on to the next line. */
+			size_t at = strlen(out) - (col - (size_t)width);
+
+			next = xasprintf("%.*s\n%s", (int)at, out, out + at);
+			free(out);
+			out = next;
+			col -= (size_t)width;
+		}
+	}
+	return TAKE_PTR(out);
+}
+
+char *violation_ask_format(const char *host, int port, unsigned left, bool more, int width,
+			   bool one_line)
+{
+	static const char *const full_legend[] = {"y once", "s session", "A always", "n deny", NULL};
+	static const char *const short_legend[] = {"y/s/A/n", NULL};
+	const char *const *legend = full_legend;
+	bool v6 = strchr(host, ':') != NULL;
+	_cleanup_free_ char *shown = NULL;
+	char tail[64];
+	struct strv chunks = {0};
+	char *text;
+	int room;
+
+	/* The host gets what the port, countdown and key legend leave on its line. */
+	snprintf(tail, sizeof(tail), "%s:%d", v6 ? "]" : "", port);
+	room = width - 2 - (v6 ? 1 : 0) - (int)strlen(tail);
+	if (one_line) {
+		int legend_width = 0;
+
+		room -= snprintf(NULL, 0, " %us", left) + (more ? 8 : 0);
+		for (size_t i = 0; legend[i]; i++)
+			legend_width += 1 + (int)strlen(legend[i]);
+		/* On a narrow terminal the keys alone are named. */
+		if (room - legend_width < 16)
+			legend = short_legend;
+		room -= legend == full_legend ? legend_width : 1 + (int)strlen(short_legend[0]);
+	}
+	shown = violation_ask_elide_host(host, room);
+	if (!shown && one_line) {
+		/* Only the end fits: keep it, as that is the part that matters. */
+		size_t len = strlen(host), keep = room > 3 ? (size_t)room - 3 : 0;
+
+		shown = keep < len ? xasprintf("...%s", host + len - keep) : xstrdup(host);
+	}
+	strv_pushf(&chunks, "? %s%s%s", v6 ? "[" : "", shown ? shown : host, tail);
+	strv_pushf(&chunks, "%us", left);
+	for (size_t i = 0; legend[i]; i++)
+		strv_push(&chunks, legend[i]);
+	if (more)
+		strv_push(&chunks, "(+more)");
+	text = wrap_chunks(&chunks, width, one_line);
+	strv_done(&chunks);
+	return text;
+}
+
+const char *violation_ask_line(struct daemon *d, int width, bool one_line)
 {
 	struct violation_asks *a = d->vs.asks;
 	uint64_t now;
@@ -222,8 +347,9 @@ const char *violation_ask_line(struct daemon *d)
 	now = uv_now(d->loop);
 	left = a->items[0].deadline_ms > now ? (unsigned)((a->items[0].deadline_ms - now + 999) / 1000)
 					     : 0;
-	snprintf(a->line, sizeof(a->line), "? %s:%d %us y once s session A always n deny%s",
-		 a->items[0].host, a->items[0].port, left, a->n > 1 ? " (+more)" : "");
+	free(a->line);
+	a->line = violation_ask_format(a->items[0].host, a->items[0].port, left, a->n > 1, width,
+				       one_line);
 	return a->line;
 }
 

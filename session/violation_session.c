@@ -176,7 +176,7 @@ const char *violation_session_overlay(struct client *c)
 {
 	if (c->vc.pane_ready && c->vc.pane.shown)
 		return NULL;
-	return violation_ask_line(c->d);
+	return violation_ask_line(c->d, c->render.cols, true);
 }
 
 void violation_session_stop(struct daemon *d)
@@ -267,7 +267,8 @@ bool violation_session_render(struct client *c, bool full, struct render_buf *ou
 		return false;
 	if (full)
 		pane_invalidate(&c->vc.pane);
-	return pane_render(&c->vc.pane, &c->d->vs.model, violation_ask_line(c->d), out);
+	return pane_render(&c->vc.pane, &c->d->vs.model,
+			   violation_ask_line(c->d, c->vc.pane.width, false), out);
 }
 
 /* Send one record to a follower as an EVENT frame. */

@@ -127,8 +127,31 @@ const char *violation_session_overlay(struct client *c);
 void violation_ask_start(struct daemon *d, struct proxy *proxy);
 /* violation_ask_stop: deny what is held and free the ask state. */
 void violation_ask_stop(struct daemon *d);
-/* violation_ask_line: the pane's line for the oldest held host, or NULL. */
-const char *violation_ask_line(struct daemon *d);
+/*
+ * violation_ask_line: the text for the oldest held host, or NULL: lines
+ * of at most width columns separated by '\n' (see violation_ask_format).
+ * Valid until the next call.
+ */
+const char *violation_ask_line(struct daemon *d, int width, bool one_line);
+
+/*
+ * violation_ask_format: "? HOST:PORT Ns y once s session A always n deny",
+ * with " (+more)" when more hosts wait.  The host is elided in the middle
+ * so that its end, the port, the countdown and the legend always show;
+ * the text is wrapped into lines of width columns, or kept on one line
+ * of at most width columns when one_line is set.  A host whose last
+ * labels alone do not fit is wrapped whole (one_line: only its end is
+ * kept).  Returns an owned string.
+ */
+char *violation_ask_format(const char *host, int port, unsigned left, bool more, int width,
+			   bool one_line);
+
+/*
+ * violation_ask_elide_host: host fitted into room columns (see
+ * violation_ask_format), owned, or NULL when its registrable part does
+ * not fit.
+ */
+char *violation_ask_elide_host(const char *host, int room);
 /*
  * violation_ask_answer: answer the oldest held host: "once", "session",
  * "always" or "deny".  Returns 0 or a negative errno, with a message for

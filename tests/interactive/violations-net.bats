@@ -197,6 +197,29 @@ start_ask() {
 	wait_screen c1 '^code-403 '
 }
 
+@test "violations ask: a long host keeps its end, port and keys" {
+	start_ask
+	local host
+	host="api.openai.com$(printf '.a%.0s' {1..20}).evil.test"
+	type_line c1 "curl -s -o /dev/null -w 'code-%{http_code}\\n' --noproxy '' -x \"\$HTTP_PROXY\" http://$host/"
+	# Elided in the middle: the start, '...', whole labels up to evil.test.
+	wait_until 15 pane_matches c1 '^\? api\.opena[a-z.]*\.\.\.a\.[a.]*evil\.test:80 *$'
+	pane_matches c1 '^[0-9]+s y once s session A always n deny *$'
+	tmx send-keys -t c1 C-] n
+	wait_screen c1 '^code-403 '
+}
+
+@test "violations ask: without the pane the top row keeps the host's end" {
+	printf '{"network":{"allowedDomains":["example.test"]}}\n' >"$HOME/policy.json"
+	start_shell c1 80 24 --settings "$HOME/policy.json" --ask
+	local host
+	host="api.openai.com$(printf '.a%.0s' {1..20}).evil.test"
+	type_line c1 "curl -s -o /dev/null -w 'code-%{http_code}\\n' --noproxy '' -x \"\$HTTP_PROXY\" http://$host/"
+	wait_until 15 bash -c "tmux -L '$TMUX_NAME' capture-pane -p -t c1 | head -n 1 | grep -qE '\\? api\\.[a-z.]*\\.\\.\\.[a.]*evil\\.test:80 [0-9]+s y once s session A always n deny\$'"
+	tmx send-keys -t c1 C-] n
+	wait_screen c1 '^code-403$'
+}
+
 @test "violations ask: prefix s allows the host for the session" {
 	start_web
 	start_ask

@@ -10,6 +10,7 @@
 #include "policy/policy.h"
 #include "session/pane.h"
 #include "session/prompt.h"
+#include "session/violation_session.h"
 #include "util/util.h"
 
 static struct violation record(const char *target, enum violation_kind kind)
@@ -245,6 +246,40 @@ START_TEST(run_changes_lists_and_reports)
 }
 END_TEST
 
+START_TEST(ask_line_keeps_the_end_of_a_long_host)
+{
+	const char *host = "api.openai.com.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.evil.test";
+	_cleanup_free_ char *pane = violation_ask_format(host, 80, 14, false, 40, false);
+	_cleanup_free_ char *overlay = violation_ask_format(host, 80, 14, true, 70, true);
+	_cleanup_free_ char *narrow = violation_ask_format(host, 80, 14, true, 46, true);
+	_cleanup_free_ char *short_host = violation_ask_format("example.com", 443, 3, false, 40, false);
+	_cleanup_free_ char *label = NULL, *v6 = NULL, *elided = NULL;
+	char *long_label = xmalloc(64);
+
+	ck_assert_str_eq(pane, "? api.openai.co...a.a.a.a.a.evil.test:80\n"
+			       "14s y once s session A always n deny");
+	ck_assert_int_le((int)strlen(overlay), 70);
+	ck_assert_ptr_nonnull(strstr(overlay, "? api...."));
+	ck_assert_ptr_nonnull(strstr(overlay, ".a.evil.test:80 14s y once s session A always n deny (+more)"));
+	ck_assert_str_eq(narrow, "? api.o...a.a.evil.test:80 14s y/s/A/n (+more)");
+	ck_assert_str_eq(short_host, "? example.com:443 3s y once s session\nA always n deny");
+
+	/* The registrable part is never cut: a short second-level label keeps three. */
+	elided = violation_ask_elide_host("www.login.example.co.uk", 17);
+	ck_assert_str_eq(elided, "w...example.co.uk");
+	ck_assert_ptr_null(violation_ask_elide_host("www.averyveryverylongname.com", 12));
+
+	/* A last label too long for a line is wrapped whole, never cut. */
+	memset(long_label, 'x', 63);
+	long_label[63] = '\0';
+	label = violation_ask_format(long_label, 80, 5, false, 40, false);
+	ck_assert_ptr_nonnull(strstr(label, "? xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\nxxxxxxxxxxxxxxxxxxxxxxxxx:80 5s"));
+	v6 = violation_ask_format("fd00:ec2::254", 80, 5, false, 40, false);
+	ck_assert_str_eq(v6, "? [fd00:ec2::254]:80 5s y once s session\nA always n deny");
+	free(long_label);
+}
+END_TEST
+
 static Suite *prompt_suite(void)
 {
 	Suite *s = suite_create("violation_prompt");
@@ -257,6 +292,7 @@ static Suite *prompt_suite(void)
 	tcase_add_test(pane, lines_put_newest_at_bottom_with_count);
 	tcase_add_test(pane, layout_hides_the_pane_on_narrow_terminals);
 	tcase_add_test(pane, render_repaints_only_changed_lines);
+	tcase_add_test(pane, ask_line_keeps_the_end_of_a_long_host);
 	suite_add_tcase(s, pane);
 	tcase_add_test(prompt, save_text_keeps_comments_and_adds_entries);
 	tcase_add_test(prompt, run_changes_lists_and_reports);
