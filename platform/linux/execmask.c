@@ -94,6 +94,11 @@ static void resolve_program(const char *word, const char *path_env, struct strv 
 	}
 }
 
+void execmask_resolve(const char *word, const char *path_env, struct strv *ret)
+{
+	resolve_program(word, path_env, ret);
+}
+
 /* One file that runs a critical command, by inode. */
 struct critical_file {
 	const char *name; /* borrowed from critical_commands */

@@ -52,5 +52,12 @@ void execmask_words(const struct fence_config *c, struct strv *ret);
 /* execmask_done: free the contents of a plan. */
 void execmask_done(struct execmask_plan *p);
 
+/*
+ * execmask_resolve: push onto ret the canonical regular files that running
+ * `word` could execute: each hit in path_env (may be NULL) and the usual
+ * bin directories, or word itself when it contains a '/'.
+ */
+void execmask_resolve(const char *word, const char *path_env, struct strv *ret);
+
 /* execmask_critical: the critical commands a mask must not take away silently. */
 const char *const *execmask_critical(size_t *ret_n);

@@ -9,7 +9,10 @@
  * them in between.  That is why a tracee with more than one thread is
  * rejected outright.  A process sharing its memory without being a thread
  * (vfork, CLONE_VM) cannot be detected from /proc, and stays a gap that
- * the mounts and Landlock underneath must cover.
+ * the mounts and Landlock underneath must cover.  The same holds for the
+ * file system.  fence resolves the path (symlinks and all) before the
+ * kernel resolves it again, so another process of the sandbox can swap a
+ * symlink in between and run a file whose names were not checked.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +29,7 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include "platform/linux/execname.h"
 #include "platform/linux/execsuper.h"
 
 struct execsuper {
@@ -37,6 +41,7 @@ struct execsuper {
 	int sock_fd; /* owned, -1 once closed */
 	int notify_fd; /* owned, -1 until received */
 	const struct fence_config *config; /* borrowed */
+	struct execname_aliases aliases; /* the files the deny rules name */
 	execsuper_report_fn report;
 	void *userdata;
 	struct seccomp_notif *req; /* owned, sized by the kernel */
@@ -234,16 +239,18 @@ static bool notification_valid(int notify_fd, uint64_t id)
  * *ret_path and *ret_argv, or the reason to reject the exec unread.
  */
 static const char *read_exec(int notify_fd, const struct seccomp_notif *req, char **ret_path,
-			     struct strv *ret_argv)
+			     int *ret_dir_fd, struct strv *ret_argv)
 {
 	_cleanup_free_ char *mem_path = NULL;
 	_cleanup_close_ int mem_fd = -1;
 	uint64_t path_addr = req->data.args[0], argv_addr = req->data.args[1];
 
+	*ret_dir_fd = AT_FDCWD;
 	if (req->data.nr == __NR_execveat) {
 		/* With AT_EMPTY_PATH the file is an fd, and no name identifies it. */
 		if (req->data.args[4] & AT_EMPTY_PATH)
 			return "AT_EMPTY_PATH";
+		*ret_dir_fd = (int)req->data.args[0];
 		path_addr = req->data.args[1];
 		argv_addr = req->data.args[2];
 	}
@@ -268,8 +275,38 @@ static const char *read_exec(int notify_fd, const struct seccomp_notif *req, cha
 
 void execsuper_decide(const struct fence_config *c, struct execsuper_event *ev)
 {
-	ev->source = command_check_argv(c, ev->argv, ev->argc, &ev->rule);
-	ev->allowed = ev->source == COMMAND_RULE_NONE || ev->source == COMMAND_RULE_ALLOW;
+	_cleanup_free_ char **argv = xcalloc(ev->argc + 2, sizeof(*argv));
+	size_t n_tries = ev->n_names ? ev->n_names : 1;
+
+	memcpy(argv, ev->argv, ev->argc * sizeof(*argv));
+	ev->allowed = true;
+	ev->source = COMMAND_RULE_NONE;
+	ev->rule = NULL;
+	if (ev->n_names)
+		ev->name = ev->names[0];
+	else if (ev->argc)
+		ev->name = ev->argv[0];
+	else
+		return; /* no name and no arguments: nothing to match */
+	for (size_t i = 0; i < n_tries; i++) {
+		const char *rule;
+		enum command_rule_source source;
+
+		if (ev->n_names)
+			argv[0] = ev->names[i];
+		source = command_check_argv(c, argv, ev->argc ? ev->argc : 1, &rule);
+		if (source == COMMAND_RULE_DENY || source == COMMAND_RULE_DEFAULT) {
+			ev->allowed = false;
+			ev->source = source;
+			ev->rule = rule;
+			ev->name = argv[0];
+			return;
+		}
+		if (source == COMMAND_RULE_ALLOW && ev->source == COMMAND_RULE_NONE) {
+			ev->source = source;
+			ev->rule = rule;
+		}
+	}
 }
 
 /* Append s to out as a JSON string. */
@@ -368,21 +405,35 @@ static void answer(struct execsuper *s)
 {
 	struct execsuper_event ev = { .pid = (pid_t)s->req->pid };
 	_cleanup_free_ char *path = NULL;
-	struct strv argv = { 0 };
+	struct strv argv = { 0 }, names = { 0 };
+	int dir_fd;
 
-	ev.failure = read_exec(s->notify_fd, s->req, &path, &argv);
+	ev.failure = read_exec(s->notify_fd, s->req, &path, &dir_fd, &argv);
 	if (!ev.failure) {
-		/* argv[0] is the caller's choice (exec -a); the path is what runs. */
+		/*
+		 * argv[0] is the caller's choice (exec -a) and so is the path's
+		 * name (a symlink, /proc/self/fd/N): every name of the program
+		 * is checked.
+		 */
+		execname_collect(ev.pid, dir_fd, path, argv.n ? argv.v[0] : NULL, &s->aliases,
+				 &names);
+		if (!notification_valid(s->notify_fd, s->req->id))
+			ev.failure = "gone";
+	}
+	if (!ev.failure) {
+		if (names.n == 0)
+			strv_push(&names, path);
 		if (argv.n == 0)
-			strv_push(&argv, cmdline_basename(path));
-		else {
-			free(argv.v[0]);
-			argv.v[0] = xstrdup(cmdline_basename(path));
-		}
+			strv_push(&argv, names.v[0]);
 		ev.path = path;
 		ev.argv = argv.v;
 		ev.argc = argv.n;
+		ev.names = names.v;
+		ev.n_names = names.n;
 		execsuper_decide(s->config, &ev);
+		/* The report shows the name that decided in argv[0]'s place. */
+		free(argv.v[0]);
+		argv.v[0] = xstrdup(ev.name);
 	}
 
 	memset(s->resp, 0, s->resp_size);
@@ -397,6 +448,7 @@ static void answer(struct execsuper *s)
 	log_debug("pid %d exec '%s': %s", (int)ev.pid, path ? path : "?",
 		  s->resp->error ? "rejected" : "allowed");
 	strv_done(&argv);
+	strv_done(&names);
 }
 
 /* Free the supervisor once no handle of it is open or closing. */
@@ -409,6 +461,7 @@ static void supervisor_free(struct execsuper *s)
 	free(s->req);
 	free(s->resp);
 	free(s->last_report);
+	execname_aliases_done(&s->aliases);
 	free(s);
 }
 
@@ -490,6 +543,7 @@ int execsuper_start(uv_loop_t *loop, int sock_fd, const struct fence_config *c,
 	s->sock_fd = sock_fd;
 	s->notify_fd = -1;
 	s->config = c;
+	execname_aliases_build(c, getenv("PATH"), &s->aliases);
 	s->report = report;
 	s->userdata = userdata;
 	/* The kernel's structs may be larger than this build's headers know. */
@@ -502,6 +556,7 @@ int execsuper_start(uv_loop_t *loop, int sock_fd, const struct fence_config *c,
 	r = uv_poll_init(loop, &s->sock_poll, sock_fd);
 	if (r < 0) {
 		close(sock_fd);
+		execname_aliases_done(&s->aliases);
 		free(s->req);
 		free(s->resp);
 		free(s);

@@ -11,6 +11,10 @@
  * and the default list, and lets the exec continue or fails it with
  * EPERM.  Every rejection is reported as one `[fence:linux]` line.
  *
+ * Rules match every name of the program: the basenames of the given path,
+ * of the file it resolves to in the sandbox, of argv[0], and rule words
+ * whose program is the same file (platform/linux/execname.h).
+ *
  * Limits: at most EXECSUPER_MAX_ARGS arguments are read, each cut at
  * EXECSUPER_MAX_ARG bytes.  A multithreaded tracee, an execveat with
  * AT_EMPTY_PATH and memory that cannot be read are rejected (fail closed).
@@ -33,8 +37,15 @@ struct execsuper;
 struct execsuper_event {
 	pid_t pid; /* in fence's PID namespace */
 	const char *path; /* the path given to execve */
-	char *const *argv; /* argv[0] is the path's basename */
+	char *const *argv; /* argv[0] is the deciding name (see names) */
 	size_t argc;
+	/*
+	 * The program's names (see platform/linux/execname.h): each takes
+	 * argv[0]'s place in turn.  None: argv[0] as it is.
+	 */
+	char *const *names;
+	size_t n_names;
+	const char *name; /* the name that decided: a rejecting one, else the first */
 	bool allowed;
 	enum command_rule_source source; /* the deciding list, NONE when none matched */
 	const char *rule; /* the matched rule, or NULL */
@@ -78,9 +89,12 @@ int execsuper_start(uv_loop_t *loop, int sock_fd, const struct fence_config *c,
 void execsuper_stop(struct execsuper *s);
 
 /*
- * execsuper_decide: decide one exec: an allow match allows, a deny or
- * default match rejects, anything else is allowed.  Fills ev->allowed,
- * ev->source and ev->rule.
+ * execsuper_decide: decide one exec, once for each of ev->names in
+ * argv[0]'s place: an allow match allows that name, a deny or default
+ * match rejects it, anything else allows it.  The exec is allowed only
+ * when every name is, so an allow rule cannot lift a deny that another
+ * name of the same program meets.  Fills ev->allowed, ev->source,
+ * ev->rule and ev->name.
  */
 void execsuper_decide(const struct fence_config *c, struct execsuper_event *ev);
 

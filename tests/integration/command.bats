@@ -216,6 +216,48 @@ require_exec_notify() {
 	assert_output_contains 'matched="git push"'
 }
 
+# git runs push when argv[0] is git-push, whatever file the path names.
+@test "command argv mode: git with argv[0] git-push is refused" {
+	command -v python3 >/dev/null || skip_missing "python3 is not installed"
+	require_exec_notify
+	config '{"command": {"deny": ["git push"], "runtimeExecPolicy": "argv"}}'
+	printf 'import os, shutil\ntry:\n    os.execv(shutil.which("git"), ["git-push", "origin", "HEAD"])\nexcept OSError as e:\n    print("refused", e.errno)\n' >"$WORK/t.py"
+	run "$FENCE" -- python3 t.py
+	assert_status 0
+	assert_output_contains "refused 1"
+	assert_output_contains 'argv=["git-push","origin","HEAD"] matched="git push" source=command.deny'
+}
+
+@test "command argv mode: a symlink to git under another name is refused" {
+	require_exec_notify
+	config '{"command": {"deny": ["git push"], "runtimeExecPolicy": "argv"}}'
+	run "$FENCE" -c 'ln -s "$(command -v git)" /tmp/y && cd /tmp && ln -s y z && ./z push origin HEAD; echo "push=$?"; /tmp/y --version'
+	assert_output_matches 'exec="\./z" argv=\["git","push","origin","HEAD"\] matched="git push"'
+	refute_output_contains "push=0"
+	assert_output_contains "git version"
+}
+
+@test "command argv mode: exec through /proc/self/fd is refused" {
+	command -v python3 >/dev/null || skip_missing "python3 is not installed"
+	require_exec_notify
+	config '{"command": {"deny": ["git push"], "runtimeExecPolicy": "argv"}}'
+	printf 'import os, shutil\nfd = os.open(shutil.which("git"), os.O_PATH)\nfor path in ["/proc/self/fd/%%d" %% fd, "/dev/fd/%%d" %% fd]:\n    pid = os.fork()\n    if pid == 0:\n        try:\n            os.execv(path, ["x", "push", "origin"])\n        except OSError as e:\n            print("refused", path, e.errno, flush=True)\n        os._exit(0)\n    os.waitpid(pid, 0)\n' >"$WORK/t.py"
+	run "$FENCE" -- python3 t.py
+	assert_status 0
+	assert_output_matches 'refused /proc/self/fd/[0-9]+ 1'
+	assert_output_matches 'refused /dev/fd/[0-9]+ 1'
+	assert_output_matches 'exec="/proc/self/fd/[0-9]+" argv=\["git","push","origin"\] matched="git push"'
+}
+
+@test "command argv mode: an allow rule does not cover another name" {
+	require_exec_notify
+	config '{"command": {"deny": ["git push"], "allow": ["ls"], "runtimeExecPolicy": "argv"}}'
+	run "$FENCE" -c 'ln -s "$(command -v git)" /tmp/ls && /tmp/ls push origin HEAD; echo "push=$?"; ls . >/dev/null; echo "ls=$?"'
+	assert_output_contains 'matched="git push"'
+	refute_output_contains "push=0"
+	assert_output_contains "ls=0"
+}
+
 @test "command argv mode: default rules apply to every exec" {
 	require_exec_notify
 	config '{"command": {"runtimeExecPolicy": "argv"}}'

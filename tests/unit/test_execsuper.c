@@ -57,6 +57,47 @@ START_TEST(decide_follows_the_rules)
 }
 END_TEST
 
+START_TEST(decide_checks_every_name)
+{
+	struct fence_config c = config_denying("git push");
+	char *push[] = { "x", "push", "origin" };
+	char *symlinked[] = { "y", "git" }, *dashed[] = { "git", "git-push" };
+	char *both[] = { "ls", "git" };
+	struct execsuper_event ev = { .argv = push, .argc = 3, .names = symlinked, .n_names = 2 };
+
+	/* A symlink 'y' to git: the resolved file's name matches. */
+	execsuper_decide(&c, &ev);
+	ck_assert(!ev.allowed);
+	ck_assert_int_eq(ev.source, COMMAND_RULE_DENY);
+	ck_assert_str_eq(ev.name, "git");
+
+	/* /usr/bin/git with argv[0] "git-push": git dispatches on argv[0]. */
+	push[1] = "origin";
+	ev = (struct execsuper_event){ .argv = push, .argc = 2, .names = dashed, .n_names = 2 };
+	execsuper_decide(&c, &ev);
+	ck_assert(!ev.allowed);
+	ck_assert_str_eq(ev.name, "git-push");
+	ck_assert_str_eq(ev.rule, "git push");
+
+	/* An allow rule of one name does not lift the deny another name meets. */
+	push[1] = "push";
+	strv_push(&c.command.allow, "ls");
+	ev = (struct execsuper_event){ .argv = push, .argc = 3, .names = both, .n_names = 2 };
+	execsuper_decide(&c, &ev);
+	ck_assert(!ev.allowed);
+	ck_assert_str_eq(ev.name, "git");
+
+	/* An allow rule that every name meets still allows. */
+	strv_push(&c.command.allow, "git push origin");
+	ev = (struct execsuper_event){ .argv = push, .argc = 3, .names = symlinked + 1, .n_names = 1 };
+	execsuper_decide(&c, &ev);
+	ck_assert(ev.allowed);
+	ck_assert_int_eq(ev.source, COMMAND_RULE_ALLOW);
+	strv_done(&c.command.deny);
+	strv_done(&c.command.allow);
+}
+END_TEST
+
 START_TEST(format_names_pid_path_argv_and_rule)
 {
 	char *argv[] = { "git", "push", "a\"b\\c\n" };
@@ -177,6 +218,7 @@ static Suite *execsuper_suite(void)
 
 	tcase_set_timeout(tc, 20);
 	tcase_add_test(tc, decide_follows_the_rules);
+	tcase_add_test(tc, decide_checks_every_name);
 	tcase_add_test(tc, format_names_pid_path_argv_and_rule);
 	tcase_add_test(tc, format_of_a_failure_has_a_reason);
 	suite_add_tcase(s, tc);
