@@ -294,6 +294,11 @@ void execname_collect(pid_t pid, int dir_fd, const char *path, const char *argv0
 	_cleanup_free_ char *name = fd >= 0 ? file_name(fd) : NULL;
 	struct stat st;
 
+	/*
+	 * NOTE: a path that does not resolve here (missing, a loop, no access)
+	 * keeps only the names the caller chose.  The kernel's own lookup then
+	 * fails the same way, unless the file system changes in between.
+	 */
 	push_name(ret, path);
 	if (name)
 		push_name(ret, name);
