@@ -24,21 +24,16 @@
 #include "proxy/proxy.h"
 
 /*
- * Record which file the session loaded: its real path (a symlink the user
- * keeps in their own config stays followed) and its device and inode, so
- * that `save` writes only that file.
+ * Record which file the session loaded, by device and inode (through a
+ * symlink the user keeps there), so that `save` writes only that file.
  */
 static void remember_config(struct prompt_policy *p, const char *path)
 {
-	char real[PATH_MAX];
 	struct stat st;
 
 	p->config_path = xstrdup(path);
-	if (!realpath(path, real) || stat(real, &st) < 0 || !S_ISREG(st.st_mode))
-		return;
-	free(p->config_path);
-	p->config_path = xstrdup(real);
-	p->config_id = (struct file_id){.dev = st.st_dev, .ino = st.st_ino, .known = true};
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+		p->config_id = (struct file_id){.dev = st.st_dev, .ino = st.st_ino, .known = true};
 }
 
 void prompt_policy_init(struct prompt_policy *p, const struct fence_config *c,
@@ -532,20 +527,27 @@ static char *user_config_path(void)
 static int save_into(const char *path, const char *new_text, const struct strv *allowed,
 		     const struct strv *denied, struct file_id *id, char **ret_message)
 {
-	_cleanup_free_ char *text = NULL, *updated = NULL, *error = NULL, *dir = xstrdup(path);
+	_cleanup_free_ char *text = NULL, *updated = NULL, *error = NULL, *dir = NULL;
 	_cleanup_close_ int dir_fd = -1, fd = -1;
 	struct config_result check = {0};
 	struct stat st = {.st_mode = 0600};
-	char *slash = strrchr(dir, '/');
+	char real[PATH_MAX], *slash;
 	const char *base;
 	int r;
 
+	/*
+	 * The loaded file is written where it really is, so that a symlink
+	 * the user keeps stays one; the identity check below still rejects
+	 * any other file a symlink leads to.
+	 */
+	dir = xstrdup(id->known && realpath(path, real) ? real : path);
+	slash = strrchr(dir, '/');
 	if (!slash || !slash[1]) {
 		*ret_message = xasprintf("cannot save into '%s': not a file path", path);
 		return -EINVAL;
 	}
 	*slash = '\0';
-	base = path + (slash - dir) + 1;
+	base = slash + 1;
 	if (!id->known && dir[0])
 		mkdir_parents(dir, 0700);
 	dir_fd = open(dir[0] ? dir : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -641,12 +643,13 @@ int prompt_save_always(struct prompt_policy *p, const char *host, char **ret_mes
 	_cleanup_free_ char *path = user_config_path();
 	struct strv allowed = {0}, denied = {0};
 	struct file_id id = {0};
-	char real[PATH_MAX];
+	char real[PATH_MAX], real_loaded[PATH_MAX];
 	bool loaded;
 	int r;
 
-	/* The file the session loaded, maybe through a symlink: write its target. */
-	loaded = p->config_path && realpath(path, real) && strcmp(real, p->config_path) == 0;
+	/* The file the session loaded, maybe under another spelling. */
+	loaded = p->config_path && realpath(path, real) && realpath(p->config_path, real_loaded) &&
+		 strcmp(real, real_loaded) == 0;
 	if (loaded) {
 		free(path);
 		path = xstrdup(p->config_path);

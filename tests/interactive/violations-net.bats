@@ -125,11 +125,24 @@ save_refused_setup() {
 	ln -sf "$HOME/secret/creds.json" "$WORK/fence.json"
 	prompt c1 'save'
 	wait_screen c1 "^cannot save into '$WORK/fence.json':"
-	screen_matches c1 '^it is a symbolic link now'
+	screen_matches c1 '^it is no longer the file this session loaded'
 	[ -L "$WORK/fence.json" ]
 	[ "$(readlink "$WORK/fence.json")" = "$HOME/secret/creds.json" ]
 	grep -qx '{"refresh_token": "TOP-SECRET-TOKEN"}' "$HOME/secret/creds.json"
 	[ "$(ls -A "$WORK")" = fence.json ]
+}
+
+@test "violations net: save writes through a symlink the session started with" {
+	mkdir -p "$HOME/dotfiles"
+	printf '{"network":{"allowedDomains":["example.test"]}}\n' >"$HOME/dotfiles/fence.json"
+	ln -s "$HOME/dotfiles/fence.json" "$WORK/fence.json"
+	start_shell c1 200 24 --pane off
+	prompt c1 'allow 127.0.0.9'
+	wait_screen c1 '127.0.0.9: allowed for this session'
+	prompt c1 'save'
+	wait_screen c1 "saved 1 allow and 0 deny entries into '$HOME/dotfiles/fence.json'"
+	[ -L "$WORK/fence.json" ]
+	grep -q '"127.0.0.9"' "$HOME/dotfiles/fence.json"
 }
 
 @test "violations net: save rejects a project config replaced by another file" {
