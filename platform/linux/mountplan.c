@@ -13,7 +13,9 @@
  *   writable   --bind P P for allowWrite and the default write paths
  *   late       masks and read-only binds: denyRead, dangerous paths,
  *              pins (--bind D D) of the directories above read-only paths,
- *              denyWrite, runtime exec masks, placeholders, sockets
+ *              denyWrite, runtime exec masks, placeholders, sockets (one
+ *              mask each, or their directory rebuilt without them when
+ *              they are many)
  *   extra      allowed sockets bound back, the fresh XDG_RUNTIME_DIR, the
  *              caller's binds, then --remount-ro of each masked directory
  *
@@ -26,8 +28,10 @@
  */
 #include "platform/linux/mountplan.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -66,13 +70,24 @@ static const char *const landlock_read_defaults[] = {
 #define WALK_MAX_ENTRIES 100000
 #define SOCKET_SCAN_MAX_DEPTH 8
 #define SOCKET_SCAN_MAX_ENTRIES 100000
+/*
+ * bwrap refuses more than 9000 arguments, also through --args, and every
+ * masked socket takes three.  A directory holding more sockets than
+ * SOCKET_DIR_MAX is rebuilt instead (LATE_REBUILD), and so are the fullest
+ * directories while the single masks would exceed SOCKET_MASKS_MAX.
+ */
+#define SOCKET_DIR_MAX 64
+#define SOCKET_MASKS_MAX 1000
+/* Entries bound back into rebuilt directories; beyond it a directory is hidden whole. */
+#define REBUILD_MAX_ENTRIES 2000
 
 /* Late mounts, strongest last so that comparing kinds compares strength. */
 enum late_kind {
 	LATE_PIN = 0, /* --bind P P: a writable mount point that cannot be renamed */
 	LATE_READ_ONLY = 1, /* --ro-bind P P */
-	LATE_MASK_FILE = 2, /* --ro-bind EMPTY P */
-	LATE_MASK_DIR = 3, /* --tmpfs P --remount-ro P */
+	LATE_REBUILD = 2, /* --tmpfs P, its entries but the hidden sockets bound back, --remount-ro P */
+	LATE_MASK_FILE = 3, /* --ro-bind EMPTY P */
+	LATE_MASK_DIR = 4, /* --tmpfs P --remount-ro P */
 };
 
 enum late_origin {
@@ -88,6 +103,7 @@ enum late_origin {
 struct late_mount {
 	char *path; /* owned */
 	const char *source; /* borrowed: the file a LATE_MASK_FILE binds */
+	struct strv keep; /* LATE_REBUILD: the names bound back, sorted */
 	enum late_kind kind;
 	enum late_origin origin;
 };
@@ -113,6 +129,7 @@ struct planner {
 	struct late_mount *late;
 	size_t n_late;
 	struct strv remount_read_only; /* masked directories, made read-only at the end */
+	size_t rebuild_entries; /* entries bound back into rebuilt directories so far */
 	struct fspath_budget glob_budget;
 	char *error; /* owned; the message mountplan_build returns */
 };
@@ -144,9 +161,15 @@ static bool any_below(const char *path, const struct strv *roots)
 	return false;
 }
 
+/*
+ * Whether path is writable before the late mounts.  With "/" in
+ * allowWrite, the host paths bound back into the private /tmp (cwd, home,
+ * the allow lists) are writable too: they lie under "/" on the host.
+ */
 static bool is_writable(const struct planner *pl, const char *path)
 {
-	if (pl->root_writable && !fspath_under(path, "/tmp") && !fspath_under(path, "/proc"))
+	if (pl->root_writable && !fspath_under(path, "/proc") &&
+	    (!fspath_under(path, "/tmp") || under_any(path, &pl->tmp_binds)))
 		return true;
 	return under_any(path, &pl->write_roots);
 }
@@ -386,8 +409,11 @@ static void plan_base(struct planner *pl)
 		return;
 	}
 
-	if (pl->root_writable)
+	if (pl->root_writable) {
 		args(pl, "--bind", "/", "/");
+		if (fspath_under(pl->req->cwd, "/tmp"))
+			push_unique(&pl->tmp_binds, pl->req->cwd);
+	}
 	for (size_t i = 0; !pl->strict && i < ELEMENTSOF(readable_defaults); i++) {
 		const char *d = readable_defaults[i];
 
@@ -468,7 +494,7 @@ static void plan_proc_tmp(struct planner *pl)
 
 		if (under_any(p, &pl->write_roots) || !realpath(p, real))
 			continue;
-		args(pl, "--ro-bind", real, p);
+		args(pl, is_writable(pl, p) ? "--bind" : "--ro-bind", real, p);
 	}
 	/* bwrap must be able to chdir into cwd even when its contents stay hidden. */
 	if (pl->deny_read && !is_visible(pl, pl->req->cwd))
@@ -887,6 +913,135 @@ static void socket_scan_roots(struct planner *pl, struct strv *roots)
 		push_unique(roots, "/dev");
 }
 
+/* qsort order on paths: by parent directory first, so that a directory's entries are adjacent. */
+static int compare_by_parent(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	size_t nx = (size_t)(strrchr(x, '/') - x), ny = (size_t)(strrchr(y, '/') - y);
+	int c = strncmp(x, y, nx < ny ? nx : ny);
+
+	if (c != 0)
+		return c;
+	if (nx != ny)
+		return nx < ny ? -1 : 1;
+	return strcmp(x, y);
+}
+
+static bool same_parent(const char *a, const char *b)
+{
+	size_t na = (size_t)(strrchr(a, '/') - a), nb = (size_t)(strrchr(b, '/') - b);
+
+	return na == nb && strncmp(a, b, na) == 0;
+}
+
+/* One directory's run of sockets to hide in a sorted list. */
+struct socket_group {
+	size_t start, n;
+};
+
+static int compare_group_size(const void *a, const void *b)
+{
+	const struct socket_group *x = a, *y = b;
+
+	if (x->n == y->n)
+		return 0;
+	return x->n > y->n ? -1 : 1;
+}
+
+/*
+ * Plan a rebuild of dir: every entry but the sockets in hide (sorted) is
+ * bound back onto an empty tmpfs.  Returns false, and plans nothing, when
+ * the entries would exceed the budget.
+ */
+static bool add_rebuild(struct planner *pl, const char *dir, const struct strv *hide)
+{
+	struct strv keep = { 0 };
+	struct dirent *e;
+	DIR *d;
+
+	d = opendir(dir);
+	if (!d)
+		return false;
+	while ((e = readdir(d))) {
+		_cleanup_free_ char *p = NULL;
+
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		p = fspath_join(dir, e->d_name);
+		if (bsearch(&p, hide->v, hide->n, sizeof(char *), compare_by_parent) ||
+		    !is_visible(pl, p))
+			continue;
+		if (pl->rebuild_entries + keep.n >= REBUILD_MAX_ENTRIES) {
+			closedir(d);
+			strv_done(&keep);
+			return false;
+		}
+		strv_push(&keep, e->d_name);
+	}
+	closedir(d);
+	qsort(keep.v, keep.n, sizeof(char *), fspath_compare_shallow);
+	pl->rebuild_entries += keep.n;
+	add_late(pl, dir, LATE_REBUILD, ORIGIN_SOCKET, NULL);
+	pl->late[pl->n_late - 1].keep = keep;
+	return true;
+}
+
+/*
+ * Hide the sockets in hide, one mask each, or by rebuilding their
+ * directory where they are too many (see SOCKET_DIR_MAX).  A directory
+ * too large to rebuild is hidden whole, with a warning.
+ */
+static void plan_socket_masks(struct planner *pl, struct strv *hide)
+{
+	struct socket_group *groups = NULL;
+	size_t n_groups = 0, n = 0, total;
+
+	/* Sort and drop duplicates: overlapping scan roots find a socket twice. */
+	qsort(hide->v, hide->n, sizeof(char *), compare_by_parent);
+	for (size_t i = 0; i < hide->n; i++) {
+		if (n > 0 && strcmp(hide->v[i], hide->v[n - 1]) == 0) {
+			free(hide->v[i]);
+			continue;
+		}
+		hide->v[n++] = hide->v[i];
+	}
+	hide->n = n;
+
+	for (size_t i = 0; i < hide->n; i++) {
+		if (n_groups > 0 && same_parent(hide->v[groups[n_groups - 1].start], hide->v[i])) {
+			groups[n_groups - 1].n++;
+			continue;
+		}
+		groups = xrealloc(groups, (n_groups + 1) * sizeof(*groups));
+		groups[n_groups++] = (struct socket_group){ .start = i, .n = 1 };
+	}
+	total = hide->n;
+	qsort(groups, n_groups, sizeof(*groups), compare_group_size);
+
+	for (size_t g = 0; g < n_groups; g++) {
+		const char *first = hide->v[groups[g].start];
+		size_t len = (size_t)(strrchr(first, '/') - first);
+		_cleanup_free_ char *dir = len ? xstrndup(first, len) : xstrdup("/");
+
+		if (groups[g].n <= SOCKET_DIR_MAX && total <= SOCKET_MASKS_MAX) {
+			for (size_t i = groups[g].start; i < groups[g].start + groups[g].n; i++)
+				add_late(pl, hide->v[i], LATE_MASK_FILE, ORIGIN_SOCKET, "/dev/null");
+			continue;
+		}
+		total -= groups[g].n;
+		strv_pushf(&pl->plan->debug, "'%s' holds %zu sockets to hide: rebuilt without them",
+			   dir, groups[g].n);
+		if (add_rebuild(pl, dir, hide))
+			continue;
+		strv_pushf(&pl->plan->warnings,
+			   "'%s' holds %zu host sockets and too many other entries to hide the "
+			   "sockets one by one, so the whole directory is hidden",
+			   dir, groups[g].n);
+		add_late(pl, dir, LATE_MASK_DIR, ORIGIN_SOCKET, NULL);
+	}
+	free(groups);
+}
+
 /*
  * Hide every host Unix socket the config does not allow.  A read-only bind
  * does not stop connect(), and a reachable tmux server, systemd user
@@ -895,7 +1050,7 @@ static void socket_scan_roots(struct planner *pl, struct strv *roots)
  */
 static void collect_sockets(struct planner *pl)
 {
-	struct strv masked = { 0 }, roots = { 0 }, found = { 0 };
+	struct strv masked = { 0 }, roots = { 0 }, found = { 0 }, hide = { 0 };
 	const char *tmux_tmpdir = sockscan_getenv(pl->envp, "TMUX_TMPDIR");
 	char real[PATH_MAX];
 
@@ -934,12 +1089,14 @@ static void collect_sockets(struct planner *pl)
 			continue;
 		if (socket_allowed(pl, real) || under_any(real, &masked) || !is_visible(pl, real))
 			continue;
-		add_late(pl, real, LATE_MASK_FILE, ORIGIN_SOCKET, "/dev/null");
+		strv_push(&hide, real);
 	}
+	plan_socket_masks(pl, &hide);
 out:
 	strv_done(&masked);
 	strv_done(&roots);
 	strv_done(&found);
+	strv_done(&hide);
 }
 
 /*
@@ -996,7 +1153,7 @@ static bool late_redundant(const struct planner *pl, const struct late_mount *e,
 
 		if (!fspath_under(e->path, k->path))
 			continue;
-		if (e->kind == LATE_PIN && k->kind != LATE_PIN)
+		if (e->kind == LATE_PIN && k->kind != LATE_PIN && k->kind != LATE_REBUILD)
 			return true;
 		if (k->kind == LATE_MASK_DIR || strcmp(k->path, e->path) == 0)
 			return true;
@@ -1009,6 +1166,60 @@ static bool late_redundant(const struct planner *pl, const struct late_mount *e,
 	if (e->kind == LATE_READ_ONLY)
 		return !is_writable(pl, e->path) && !any_below(e->path, &pl->write_roots);
 	return !is_visible(pl, e->path);
+}
+
+/* Whether a read-only late mount at or above path makes it read-only. */
+static bool late_read_only(const struct planner *pl, const char *path)
+{
+	if (!is_writable(pl, path))
+		return true;
+	for (size_t i = 0; i < pl->n_late; i++)
+		if (pl->late[i].kind == LATE_READ_ONLY && fspath_under(path, pl->late[i].path))
+			return true;
+	return false;
+}
+
+/*
+ * Emit a LATE_REBUILD: an empty tmpfs over the directory, its kept
+ * entries bound back (writable where the policy allows writes), and the
+ * writable roots further down, which the binds from the host would
+ * otherwise cover.  The tmpfs is made read-only at the end, so nothing
+ * new can appear at its top level.
+ */
+static void emit_rebuild(struct planner *pl, const struct late_mount *e)
+{
+	args(pl, "--tmpfs", e->path, NULL);
+	for (size_t i = 0; i < e->keep.n; i++) {
+		_cleanup_free_ char *p = fspath_join(e->path, e->keep.v[i]);
+		char target[PATH_MAX];
+		struct stat st;
+		ssize_t n;
+
+		if (lstat(p, &st) < 0)
+			continue;
+		if (S_ISLNK(st.st_mode)) {
+			n = readlink(p, target, sizeof(target) - 1);
+			if (n <= 0)
+				continue;
+			target[n] = '\0';
+			args(pl, "--symlink", target, p);
+			continue;
+		}
+		args(pl, late_read_only(pl, p) ? "--ro-bind" : "--bind", p, p);
+	}
+	for (size_t i = 0; i < pl->write_roots.n; i++) {
+		const char *w = pl->write_roots.v[i];
+
+		if (fspath_depth(w) > fspath_depth(e->path) + 1 && fspath_under(w, e->path) &&
+		    !late_read_only(pl, w))
+			args(pl, "--bind", w, w);
+	}
+	strv_push(&pl->remount_read_only, e->path);
+	if (!late_read_only(pl, e->path))
+		strv_pushf(&pl->plan->warnings,
+			   "'%s' holds too many host sockets to hide them one by one: its entries "
+			   "stay writable, but nothing new can be created directly in it",
+			   e->path);
 }
 
 /* Step 9: sort and deduplicate the late mounts, then emit them. */
@@ -1031,6 +1242,9 @@ static void plan_late(struct planner *pl)
 			break;
 		case LATE_MASK_FILE:
 			args(pl, "--ro-bind", e->source, e->path);
+			break;
+		case LATE_REBUILD:
+			emit_rebuild(pl, e);
 			break;
 		case LATE_READ_ONLY:
 			args(pl, "--ro-bind", e->path, e->path);
@@ -1171,8 +1385,10 @@ static void planner_done(struct planner *pl)
 	strv_done(&pl->allow_lexical);
 	strv_done(&pl->unix_allowed);
 	strv_done(&pl->remount_read_only);
-	for (size_t i = 0; i < pl->n_late; i++)
+	for (size_t i = 0; i < pl->n_late; i++) {
 		free(pl->late[i].path);
+		strv_done(&pl->late[i].keep);
+	}
 	free(pl->late);
 	free(pl->error);
 }

@@ -29,8 +29,7 @@ static void add_symlinked_socket(const char *link, struct strv *found)
 	char real[PATH_MAX];
 	struct stat st;
 
-	if (stat(link, &st) == 0 && S_ISSOCK(st.st_mode) && realpath(link, real) &&
-	    !strv_contains(found, real))
+	if (stat(link, &st) == 0 && S_ISSOCK(st.st_mode) && realpath(link, real))
 		strv_push(found, real);
 }
 
@@ -68,7 +67,7 @@ static void scan_dir(const char *dir, unsigned depth, const struct strv *skip,
 			continue;
 		if (S_ISLNK(st.st_mode))
 			add_symlinked_socket(path, found);
-		else if (S_ISSOCK(st.st_mode) && !strv_contains(found, path))
+		else if (S_ISSOCK(st.st_mode))
 			strv_push(found, path);
 		else if (S_ISDIR(st.st_mode) && !skipped(path, skip))
 			strv_push(&subdirs, path);
@@ -93,8 +92,7 @@ void sockscan_walk(const char *root, const struct strv *skip, struct fspath_budg
 	if (skipped(root, skip) || lstat(root, &st) < 0)
 		return;
 	if (S_ISSOCK(st.st_mode)) {
-		if (!strv_contains(found, root))
-			strv_push(found, root);
+		strv_push(found, root);
 		return;
 	}
 	if (S_ISDIR(st.st_mode))

@@ -16,7 +16,9 @@
  * included), and the canonical target of every symlink there that points
  * to a socket.  Walks into no symlinked directory, skips /proc, /sys and
  * every directory in skip (and what lies below them), and stops at the
- * budget's limits.
+ * budget's limits.  A path may be appended twice (a socket and a symlink
+ * to it); the caller drops duplicates, which is cheaper once sorted than
+ * a search per socket in a directory of thousands.
  */
 void sockscan_walk(const char *root, const struct strv *skip, struct fspath_budget *budget,
 		   struct strv *found);

@@ -284,3 +284,25 @@ teardown() {
 	assert_status 125
 	assert_output_contains "denyRead"
 }
+
+@test "filesystem: allowWrite '/' makes a working directory under /tmp writable" {
+	local dir
+	dir=$(mktemp -d /tmp/fence-test-cwd.XXXXXX)
+	mkdir -p "$dir/.git/hooks"
+	echo old >"$dir/.bashrc"
+	cd "$dir"
+	fence_config '{"filesystem": {"allowWrite": ["/"]}}'
+	fence_sh 'echo new >file && echo ok'
+	local wrote=$status
+	fence_sh 'echo bad >>.bashrc'
+	local bashrc=$status
+	fence_sh 'touch .git/hooks/pre-commit'
+	local hook=$status
+	local content
+	content=$(cat "$dir/file" 2>/dev/null)
+	cd "$WORK"
+	rm -rf "$dir"
+	[ "$wrote" -eq 0 ] && [ "$content" = new ]
+	[ "$bashrc" -ne 0 ] && [ "$bashrc" -ne 125 ]
+	[ "$hook" -ne 0 ] && [ "$hook" -ne 125 ]
+}

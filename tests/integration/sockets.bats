@@ -232,3 +232,65 @@ assert_reachable() {
 	done < <(find /run /var/run -xdev -type s 2>/dev/null | head -20)
 	[ "$found" = 1 ] || skip "no socket under /run on this host"
 }
+
+# Create $2 bound, not listening, sockets in directory $1: what a busy
+# /tmp holds.  Each file is a socket to hide, whether a server still owns
+# it or not.
+make_sockets() {
+	python3 -c '
+import os, socket, sys
+os.chdir(sys.argv[1])
+for i in range(int(sys.argv[2])):
+    s = socket.socket(socket.AF_UNIX)
+    s.bind("stale-%05d.sock" % i)
+    s.close()
+' "$1" "$2"
+}
+
+# bwrap takes at most 9000 arguments, also through --args, and a mask per
+# socket takes three: such a directory is rebuilt without its sockets.
+@test "sockets: a working directory of 10000 sockets starts and hides them" {
+	command -v python3 >/dev/null || skip "python3 is not installed"
+	make_sockets "$WORK" 10000
+	listen_at "$WORK/live.sock"
+	echo hello >"$WORK/file.txt"
+	mkdir "$WORK/sub"
+	listen_at "$WORK/sub/nested.sock"
+	fence_config '{}'
+	fence_sh 'cat file.txt; ls -A | wc -l; ls -d sub'
+	assert_status 0
+	[ "${lines[0]}" = hello ]
+	[ "${lines[1]}" = 2 ]
+	assert_unreachable "$WORK/live.sock"
+	assert_output_contains ENOENT
+	assert_unreachable "$WORK/stale-00042.sock"
+	assert_unreachable "$WORK/sub/nested.sock"
+}
+
+@test "sockets: a writable directory of 10000 sockets keeps its entries writable" {
+	command -v python3 >/dev/null || skip "python3 is not installed"
+	make_sockets "$WORK" 10000
+	listen_at "$WORK/live.sock"
+	echo hello >"$WORK/file.txt"
+	mkdir "$WORK/sub"
+	fence_config '{"filesystem": {"allowWrite": ["."]}}'
+	fence_sh 'echo more >>file.txt && echo new >sub/new'
+	assert_status 0
+	assert_output_contains "nothing new can be created directly in it"
+	assert_file_content "$WORK/file.txt" "$(printf 'hello\nmore')"
+	assert_file_content "$WORK/sub/new" new
+	fence_sh 'echo x >top-level-new'
+	assert_failure
+	[ ! -e "$WORK/top-level-new" ]
+	assert_unreachable "$WORK/live.sock"
+}
+
+@test "sockets: an allowed socket among 10000 stays reachable" {
+	command -v python3 >/dev/null || skip "python3 is not installed"
+	make_sockets "$WORK" 10000
+	listen_at "$WORK/app.sock"
+	listen_at "$WORK/other.sock"
+	fence_config '{"network": {"allowUnixSockets": ["app.sock"]}}'
+	assert_reachable "$WORK/app.sock"
+	assert_unreachable "$WORK/other.sock"
+}
