@@ -704,12 +704,8 @@ static void add_placeholder(struct planner *pl, const char *path)
 static void join_placeholder(struct planner *pl, const char *path)
 {
 	_cleanup_free_ char *registry = registry_path(pl);
-	const char *base = strrchr(path, '/') + 1;
 	struct stat st;
 
-	if (strcmp(base, ".vscode") != 0 && strcmp(base, ".idea") != 0 &&
-	    strcmp(base, "hooks") != 0 && strcmp(base, "git") != 0 && strcmp(base, "fence") != 0)
-		return;
 	if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode) || access(registry, F_OK) < 0)
 		return;
 	if (placeholder_create(registry, path, pl->plan->placeholder_owner) < 0)
@@ -736,6 +732,66 @@ static void add_registry_cache(struct planner *pl, struct dangerous_set *set)
 		strv_push(&set->missing_dirs, dir);
 	else if (realpath(dir, real) && !strv_contains(&set->existing, real))
 		strv_push(&set->existing, real);
+}
+
+/* Whether path has the name of a placeholder, the only paths join_placeholder needs to look up. */
+static bool placeholder_name(const char *path)
+{
+	static const char *const names[] = { ".vscode", ".idea", "hooks", "git", "fence" };
+	const char *base = strrchr(path, '/') + 1;
+
+	for (size_t i = 0; i < ELEMENTSOF(names); i++)
+		if (strcmp(base, names[i]) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Make a missing config_home exist while the sandbox runs, so that its
+ * git and fence directories can get read-only placeholders: otherwise the
+ * sandbox could create config_home/git under a writable home.  The
+ * directories created stay writable; each is a placeholder, removed at
+ * exit when still empty.  Returns whether config_home exists now.
+ */
+static bool make_config_home(struct planner *pl, const char *config_home)
+{
+	_cleanup_free_ char *norm = fspath_absolute(config_home, pl->req->cwd, pl->req->home);
+	_cleanup_free_ char *dir = xstrdup(norm);
+	const char *suffix, *base;
+	char real[PATH_MAX], *slash;
+	size_t n;
+
+	/* Find the deepest existing ancestor; it must be writable inside, or nothing is needed. */
+	while (access(dir, F_OK) < 0 && (slash = strrchr(dir, '/')) && slash != dir)
+		*slash = '\0';
+	suffix = norm + strlen(dir);
+	if (!suffix[0])
+		return true;
+	if (strstr(suffix, "/..") || strchr(suffix, '\n') || !realpath(dir, real) ||
+	    !is_writable(pl, real) || !is_visible(pl, real) || denied_read(pl, real))
+		return false;
+	if (!pl->plan->placeholder_registry)
+		pl->plan->placeholder_registry = registry_path(pl);
+	base = strcmp(real, "/") == 0 ? "" : real;
+	/* Create each missing level, shallowest first. */
+	n = strlen(suffix);
+	for (size_t i = 1; i <= n; i++) {
+		_cleanup_free_ char *path = NULL;
+		int r;
+
+		if (suffix[i] != '/' && suffix[i] != '\0')
+			continue;
+		path = xasprintf("%s%.*s", base, (int)i, suffix);
+		r = placeholder_create(pl->plan->placeholder_registry, path,
+				       pl->plan->placeholder_owner);
+		if (r < 0) {
+			strv_pushf(&pl->plan->debug, "placeholder '%s' not created: %s", path,
+				   strerror(-r));
+			return false;
+		}
+		push_unique(&pl->plan->placeholders, path);
+	}
+	return true;
 }
 
 /* Collect the dangerous paths below the working directory, home and every writable root. */
@@ -768,13 +824,11 @@ static void collect_dangerous(struct planner *pl)
 	 */
 	dangerous_add_dir(&set, pl->req->cwd, allow_git_config, true);
 	dangerous_add_dir(&set, pl->req->home, allow_git_config, true);
-	/*
-	 * Canonical, so that a placeholder's parent compares with the writable
-	 * roots.  TODO: a missing config_home under a writable home gets no
-	 * placeholder, so the sandbox can still create config_home/git there.
-	 */
-	if (realpath(config_home, real_config_home))
+	/* Canonical, so that a placeholder's parent compares with the writable roots. */
+	if (make_config_home(pl, config_home) && realpath(config_home, real_config_home)) {
+		join_placeholder(pl, real_config_home);
 		dangerous_add_config_dirs(&set, real_config_home);
+	}
 	add_registry_cache(pl, &set);
 	for (size_t i = 0; pl->req->config_files && i < pl->req->config_files->n; i++)
 		dangerous_add_path(&set, pl->req->config_files->v[i]);
@@ -804,7 +858,8 @@ static void collect_dangerous(struct planner *pl)
 		if (!is_writable(pl, p) && !any_below(p, &pl->write_roots))
 			continue;
 		add_late(pl, p, LATE_READ_ONLY, ORIGIN_DANGEROUS, NULL);
-		join_placeholder(pl, p);
+		if (placeholder_name(p))
+			join_placeholder(pl, p);
 	}
 	for (size_t i = 0; i < set.missing_dirs.n; i++)
 		add_placeholder(pl, set.missing_dirs.v[i]);

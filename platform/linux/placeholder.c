@@ -12,6 +12,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -97,10 +98,31 @@ static void registry_close(struct registry *r)
 	*r = (struct registry){ .fd = -1 };
 }
 
+/* Drop entry i, keeping the order of the others. */
 static void registry_drop(struct registry *r, size_t i)
 {
 	free(r->v[i].path);
-	r->v[i] = r->v[--r->n];
+	memmove(&r->v[i], &r->v[i + 1], (r->n - i - 1) * sizeof(*r->v));
+	r->n--;
+}
+
+static int compare_longer_first(const void *a, const void *b)
+{
+	size_t x = strlen(((const struct entry *)a)->path), y = strlen(((const struct entry *)b)->path);
+
+	if (x == y)
+		return 0;
+	return x > y ? -1 : 1;
+}
+
+/*
+ * Order the entries deepest first: a placeholder may hold placeholders
+ * (a missing ~/.config holds git and fence), and rmdir() removes only an
+ * empty directory.
+ */
+static void registry_sort(struct registry *r)
+{
+	qsort(r->v, r->n, sizeof(*r->v), compare_longer_first);
 }
 
 /* Whether any entry other than skip uses path with a live process. */
@@ -130,6 +152,7 @@ static void remove_if_unused(const struct registry *r, size_t i)
 /* Clear the entries of processes that ended without releasing them. */
 static void prune_dead(struct registry *r)
 {
+	registry_sort(r);
 	for (size_t i = 0; i < r->n;) {
 		if (pid_alive(r->v[i].pid)) {
 			i++;
@@ -200,6 +223,7 @@ void placeholder_release_all(const char *registry, unsigned owner)
 
 	if (registry_open(registry, &r) < 0)
 		return;
+	registry_sort(&r);
 	for (size_t i = 0; i < r.n;) {
 		if (!is_own(&r.v[i], owner)) {
 			i++;

@@ -303,3 +303,36 @@ make_repo() {
 	[ ! -e "$XDG_CONFIG_HOME/git" ]
 	[ ! -e "$XDG_CONFIG_HOME/fence" ]
 }
+
+@test "dangerous: without ~/.config, git and fence config cannot be created in a writable home" {
+	rm -rf "$HOME/.config"
+	unset XDG_CONFIG_HOME
+	fence_config '{"filesystem": {"allowWrite": ["~"]}}'
+	fence_sh 'mkdir -p "$HOME/.config/git" "$HOME/.config/fence" 2>/dev/null
+		echo "[core] fsmonitor = evil" >"$HOME/.config/git/config" && echo GIT
+		echo "{}" >"$HOME/.config/fence/fence.json" && echo FENCE
+		mv "$HOME/.config" "$HOME/moved" && echo MOVED
+		rm -rf "$HOME/.config" 2>/dev/null; [ -d "$HOME/.config/git" ] || echo REMOVED
+		true'
+	assert_status 0
+	refute_output_contains GIT
+	refute_output_contains FENCE
+	refute_output_contains MOVED
+	refute_output_contains REMOVED
+	# Nothing fence made stays behind on the host.
+	[ ! -e "$HOME/.config" ]
+	[ ! -e "$HOME/moved" ]
+}
+
+@test "dangerous: a missing XDG_CONFIG_HOME is protected, and what the sandbox adds stays" {
+	export XDG_CONFIG_HOME="$HOME/a/b/config"
+	fence_config '{"filesystem": {"allowWrite": ["~"]}}'
+	fence_sh 'mkdir "$XDG_CONFIG_HOME/git/x" 2>/dev/null && echo GIT
+		mkdir "$XDG_CONFIG_HOME/tool" && echo ok >"$XDG_CONFIG_HOME/tool/settings" && echo TOOL'
+	assert_status 0
+	refute_output_contains GIT
+	assert_output_contains TOOL
+	assert_file_content "$XDG_CONFIG_HOME/tool/settings" ok
+	[ ! -e "$XDG_CONFIG_HOME/git" ]
+	[ ! -e "$XDG_CONFIG_HOME/fence" ]
+}

@@ -246,6 +246,8 @@ END_TEST
 
 START_TEST(allow_write_home_protects_shell_startup_files)
 {
+	_cleanup_free_ char *config = NULL;
+
 	make("home/.bashrc");
 	make("home/.profile");
 	make("home/.gitconfig");
@@ -254,12 +256,19 @@ START_TEST(allow_write_home_protects_shell_startup_files)
 	make("home/notes.txt");
 	strv_push(&F.cfg.filesystem.allow_write, "~");
 	plan_ok();
+	/* The missing ~/.config is made to hold the git and fence placeholders. */
 	EXPECT_ARGS(BASE_NORMAL, "--bind", "@/home", "@/home",
 		    "--ro-bind", "@/home/.bashrc", "@/home/.bashrc",
+		    "--bind", "@/home/.config", "@/home/.config",
 		    "--ro-bind", "@/home/.gitconfig", "@/home/.gitconfig",
 		    "--ro-bind", "@/home/.idea", "@/home/.idea",
 		    "--ro-bind", "@/home/.profile", "@/home/.profile",
-		    "--ro-bind", "@/home/.vscode", "@/home/.vscode");
+		    "--ro-bind", "@/home/.vscode", "@/home/.vscode",
+		    "--ro-bind", "@/home/.config/fence", "@/home/.config/fence",
+		    "--ro-bind", "@/home/.config/git", "@/home/.config/git");
+	mountplan_remove_placeholders(&F.plan);
+	config = at("home/.config");
+	ck_assert_int_lt(access(config, F_OK), 0);
 }
 END_TEST
 
