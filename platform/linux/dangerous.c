@@ -82,8 +82,12 @@ void dangerous_add_git_dir(struct dangerous_set *set, const char *gitdir, bool a
 		add_existing(set, hooks);
 	else
 		add_missing_dir(set, hooks);
-	if (!allow_git_config)
+	if (!allow_git_config) {
+		_cleanup_free_ char *worktree_config = fspath_join(gitdir, "config.worktree");
+
 		add_existing(set, config);
+		add_existing(set, worktree_config);
+	}
 }
 
 /* Read the first line of a small file into buf; false when unreadable. */
@@ -122,6 +126,88 @@ static void add_git_file(struct dangerous_set *set, const char *dir, const char 
 	common_dir = common[0] == '/' ? xstrdup(common) : fspath_join(real, common);
 	if (realpath(common_dir, line))
 		dangerous_add_git_dir(set, line, allow_git_config);
+}
+
+/* Whether gitdir's `gitdir` back-link (absolute, or relative to gitdir) names the file dotgit. */
+static bool back_link_names(const char *gitdir, const char *dotgit)
+{
+	_cleanup_free_ char *back = fspath_join(gitdir, "gitdir"), *target = NULL;
+	char line[PATH_MAX + 16], a[PATH_MAX], b[PATH_MAX];
+
+	if (!read_first_line(back, line, sizeof(line)) || !line[0])
+		return false;
+	target = line[0] == '/' ? xstrdup(line) : fspath_join(gitdir, line);
+	return realpath(target, a) && realpath(dotgit, b) && strcmp(a, b) == 0;
+}
+
+/*
+ * Resolve the linked worktree a `.git` file names.  Sandboxed code that
+ * could write the file chooses its target, so the target counts only in
+ * git's own layout: COMMON/worktrees/NAME, with a `gitdir` back-link
+ * naming this very `.git` file.  Planting that back-link needs write
+ * access to the target already.
+ */
+static bool linked_worktree(const char *worktree, const char *dotgit, char **ret_gitdir,
+			    char **ret_commondir)
+{
+	char line[PATH_MAX + 16], real[PATH_MAX], common[PATH_MAX];
+	_cleanup_free_ char *gitdir = NULL, *up = NULL;
+	const char *target;
+	char *slash;
+
+	if (!read_first_line(dotgit, line, sizeof(line)) || strncmp(line, "gitdir:", 7) != 0)
+		return false;
+	target = line + 7 + strspn(line + 7, " ");
+	gitdir = target[0] == '/' ? xstrdup(target) : fspath_join(worktree, target);
+	if (!realpath(gitdir, real))
+		return false;
+	if (!back_link_names(real, dotgit))
+		return false;
+	up = xstrdup(real);
+	slash = strrchr(up, '/');
+	*slash = '\0';
+	slash = strrchr(up, '/');
+	if (!slash || strcmp(slash + 1, "worktrees") != 0)
+		return false;
+	*slash = '\0';
+	if (!realpath(up[0] ? up : "/", common))
+		return false;
+	*ret_gitdir = xstrdup(real);
+	*ret_commondir = xstrdup(common);
+	return true;
+}
+
+bool dangerous_find_repository(const char *dir, char **ret_worktree, char **ret_gitdir,
+			       char **ret_commondir)
+{
+	_cleanup_free_ char *cur = xstrdup(dir);
+	char real[PATH_MAX];
+	struct stat st;
+
+	for (;;) {
+		_cleanup_free_ char *dotgit = fspath_join(cur, ".git");
+		char *slash;
+
+		if (lstat(dotgit, &st) == 0 && S_ISDIR(st.st_mode) && realpath(dotgit, real)) {
+			*ret_worktree = xstrdup(cur);
+			*ret_gitdir = xstrdup(real);
+			*ret_commondir = xstrdup(real);
+			return true;
+		}
+		if (lstat(dotgit, &st) == 0 && S_ISREG(st.st_mode)) {
+			if (!linked_worktree(cur, dotgit, ret_gitdir, ret_commondir))
+				return false;
+			*ret_worktree = xstrdup(cur);
+			return true;
+		}
+		slash = strrchr(cur, '/');
+		if (!slash || !slash[1])
+			return false;
+		if (slash == cur)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+	}
 }
 
 /*

@@ -51,7 +51,7 @@ void dangerous_add_config_dirs(struct dangerous_set *set, const char *config_hom
 
 /*
  * dangerous_add_git_dir: add gitdir/hooks (or record it missing) and,
- * unless allow_git_config, gitdir/config.
+ * unless allow_git_config, gitdir/config and gitdir/config.worktree.
  */
 void dangerous_add_git_dir(struct dangerous_set *set, const char *gitdir, bool allow_git_config);
 
@@ -64,6 +64,17 @@ void dangerous_add_ancestors(struct dangerous_set *set, const char *path);
 
 /* dangerous_add_path: add path, by its canonical form, when it exists. */
 void dangerous_add_path(struct dangerous_set *set, const char *path);
+
+/*
+ * dangerous_find_repository: the repository dir lies in, found the way git
+ * finds it: the nearest `.git` at or above dir.  Sets *ret_worktree (the
+ * directory holding `.git`), *ret_gitdir and *ret_commondir (canonical,
+ * owned; the same for a plain repository).  A `.git` file counts only as a
+ * linked worktree in git's own layout, whose back-link names it (see
+ * dangerous.c).  Returns false when there is none.
+ */
+bool dangerous_find_repository(const char *dir, char **ret_worktree, char **ret_gitdir,
+			       char **ret_commondir);
 
 /* dangerous_set_done: free the contents of a set. */
 void dangerous_set_done(struct dangerous_set *set);

@@ -130,6 +130,8 @@ struct planner {
 	size_t n_late;
 	struct strv remount_read_only; /* masked directories, made read-only at the end */
 	size_t rebuild_entries; /* entries bound back into rebuilt directories so far */
+	/* The repository cwd lies in (dangerous_find_repository), or NULL. */
+	char *repo_worktree, *repo_gitdir, *repo_commondir;
 	struct fspath_budget glob_budget;
 	char *error; /* owned; the message mountplan_build returns */
 };
@@ -646,7 +648,10 @@ static void dangerous_root(struct planner *pl, struct dangerous_set *set, const 
 	if (inside_git_dir(root, &n)) {
 		_cleanup_free_ char *gitdir = xstrndup(root, n);
 
+		/* Nothing below a gitdir but its hooks and config runs code: no walk. */
 		dangerous_add_git_dir(set, gitdir, allow_git_config);
+		dangerous_add_ancestors(set, root);
+		return;
 	}
 	dangerous_add_ancestors(set, root);
 	if (stat(root, &st) < 0 || !S_ISDIR(st.st_mode))
@@ -832,6 +837,10 @@ static void collect_dangerous(struct planner *pl)
 	add_registry_cache(pl, &set);
 	for (size_t i = 0; pl->req->config_files && i < pl->req->config_files->n; i++)
 		dangerous_add_path(&set, pl->req->config_files->v[i]);
+	if (pl->repo_gitdir) {
+		dangerous_add_git_dir(&set, pl->repo_gitdir, allow_git_config);
+		dangerous_add_git_dir(&set, pl->repo_commondir, allow_git_config);
+	}
 	if (is_writable(pl, pl->req->cwd))
 		dangerous_walk(&set, pl->req->cwd, allow_git_config, &cwd_budget);
 	if (cwd_budget.truncated && cwd_budget.too_deep)
@@ -1370,6 +1379,13 @@ static void plan_landlock(struct planner *pl, const char *resolv_target)
 	}
 	push_existing(&p->landlock_read, pl->req->cwd);
 	push_existing(&p->landlock_read, pl->req->home);
+	/* git status in a subdirectory reads the whole worktree; "/" as a worktree would be everything. */
+	if (pl->repo_gitdir) {
+		if (strcmp(pl->repo_worktree, "/") != 0)
+			push_existing(&p->landlock_read, pl->repo_worktree);
+		push_existing(&p->landlock_read, pl->repo_gitdir);
+		push_existing(&p->landlock_read, pl->repo_commondir);
+	}
 	if (wsl_interop(pl))
 		push_existing(&p->landlock_exec, "/init");
 	for (size_t i = 0; i < pl->allow_read.n; i++)
@@ -1390,6 +1406,28 @@ static void plan_landlock(struct planner *pl, const char *resolv_target)
 		push_unique(&p->landlock_unix, pl->unix_allowed.v[i]);
 	for (size_t i = 0; i < pl->req->n_binds; i++)
 		push_unique(&p->landlock_unix, pl->req->binds[i].dst);
+}
+
+/*
+ * Find the repository cwd lies in.  git reads its gitdir and worktree,
+ * which for a linked worktree (git worktree add) or a subdirectory of a
+ * repository lie outside cwd; in a writable linked worktree it also writes the
+ * index, objects and refs there, so both directories become writable.
+ * Their hooks and config stay read-only like any repository's.
+ */
+static void collect_repository(struct planner *pl)
+{
+	if (!dangerous_find_repository(pl->req->cwd, &pl->repo_worktree, &pl->repo_gitdir,
+				       &pl->repo_commondir))
+		return;
+	if (strcmp(pl->repo_gitdir, pl->repo_commondir) == 0 || !is_writable(pl, pl->repo_worktree))
+		return;
+	if (!is_writable(pl, pl->repo_commondir))
+		push_unique(&pl->write_roots, pl->repo_commondir);
+	if (!is_writable(pl, pl->repo_gitdir))
+		push_unique(&pl->write_roots, pl->repo_gitdir);
+	strv_pushf(&pl->plan->debug, "worktree '%s': its repository '%s' is writable",
+		   pl->repo_worktree, pl->repo_commondir);
 }
 
 /* Resolve everything the steps read: allow lists, sockets, the host runtime dir. */
@@ -1414,6 +1452,7 @@ static int resolve_inputs(struct planner *pl)
 	r = collect_write_roots(pl);
 	if (r < 0)
 		return r;
+	collect_repository(pl);
 	/* In normal mode everything is readable, so only defaultDenyRead needs the check. */
 	r = resolve_checked_list(pl, &pl->fs->allow_read, "filesystem.allowRead", pl->deny_read,
 				 &pl->allow_read, &pl->allow_lexical);
@@ -1432,6 +1471,9 @@ static void planner_done(struct planner *pl)
 	free(pl->fence_dir);
 	free(pl->empty_file);
 	free(pl->host_runtime_dir);
+	free(pl->repo_worktree);
+	free(pl->repo_gitdir);
+	free(pl->repo_commondir);
 	strv_done(&pl->write_roots);
 	strv_done(&pl->read_roots);
 	strv_done(&pl->tmp_binds);

@@ -336,3 +336,25 @@ make_repo() {
 	[ ! -e "$XDG_CONFIG_HOME/git" ]
 	[ ! -e "$XDG_CONFIG_HOME/fence" ]
 }
+
+@test "dangerous: a writable linked worktree commits, its repository's hooks stay read-only" {
+	command -v git >/dev/null || skip "git is not installed"
+	make_repo "$FENCE_TEST_ROOT/repo"
+	git -C "$FENCE_TEST_ROOT/repo" worktree add -q "$WORK/wt"
+	cd "$WORK/wt"
+	run "$FENCE" -t code -c 'echo hello >file.txt && git add file.txt &&
+		git -c user.name=t -c user.email=t@example.com commit -q -m add && echo COMMITTED
+		r=$(git rev-parse --git-common-dir)
+		printf "#!/bin/sh\n" >"$r/hooks/pre-commit" && echo HOOK
+		echo "[core] fsmonitor = evil" >>"$r/config" && echo CONFIG
+		mv "$r/hooks" "$r/hooks.old" && echo MOVED; true'
+	assert_status 0
+	assert_output_contains COMMITTED
+	refute_output_contains HOOK
+	refute_output_contains CONFIG
+	refute_output_contains MOVED
+	[ "$(git -C "$WORK/wt" log -1 --format=%s)" = add ]
+	[ ! -e "$FENCE_TEST_ROOT/repo/.git/hooks/pre-commit" ]
+	run grep -c fsmonitor "$FENCE_TEST_ROOT/repo/.git/config"
+	[ "$output" = 0 ]
+}

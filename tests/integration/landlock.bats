@@ -65,3 +65,49 @@ require_landlock() {
 	run "$FENCE" --linux-features
 	assert_output_matches 'landlock +ok +ABI [0-9]+'
 }
+
+# Make a repository with one commit at $1 and a linked worktree of it at $2.
+make_worktree() {
+	git init -q "$1"
+	git -C "$1" -c user.name=t -c user.email=t@example.com commit -q --allow-empty -m init
+	git -C "$1" worktree add -q "$2"
+}
+
+@test "landlock: git status works in a worktree whose repository lies elsewhere" {
+	require_landlock
+	command -v git >/dev/null || skip "git is not installed"
+	make_worktree "$OUTSIDE/repo" "$WORK/wt"
+	cd "$WORK/wt"
+	echo x >new-file
+	run "$FENCE" -- git status --short
+	assert_status 0
+	assert_output_contains "?? new-file"
+	# Only the repository is granted, not the directory around it.
+	run "$FENCE" -- cat "$OUTSIDE/file"
+	[ "$status" -ne 0 ]
+	assert_output_contains "Permission denied"
+}
+
+@test "landlock: git status works in a subdirectory of a repository elsewhere" {
+	require_landlock
+	command -v git >/dev/null || skip "git is not installed"
+	git init -q "$OUTSIDE/repo"
+	mkdir "$OUTSIDE/repo/sub"
+	echo x >"$OUTSIDE/repo/sub/tracked"
+	git -C "$OUTSIDE/repo" add sub/tracked
+	git -C "$OUTSIDE/repo" -c user.name=t -c user.email=t@example.com commit -q -m init
+	echo y >"$OUTSIDE/repo/sub/tracked"
+	cd "$OUTSIDE/repo/sub"
+	run "$FENCE" -- git status --short
+	assert_status 0
+	[ "$output" = " M tracked" ]
+}
+
+@test "landlock: a planted .git file grants nothing outside git's worktree layout" {
+	require_landlock
+	echo "gitdir: $OUTSIDE" >"$WORK/.git"
+	echo "$WORK/.git" >"$OUTSIDE/gitdir"
+	run "$FENCE" -- cat "$OUTSIDE/file"
+	[ "$status" -ne 0 ]
+	assert_output_contains "Permission denied"
+}
