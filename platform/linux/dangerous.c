@@ -4,8 +4,8 @@
  *
  * Only existing paths are collected, by canonical path.  A dangerous name
  * that is a symlink is collected by its target, because bwrap mounts over
- * what a path resolves to.  The symlink itself stays replaceable when its
- * directory is writable.
+ * what a path resolves to, and by its own path in a list of its own: the
+ * planner keeps the symlink itself in place by other means.
  */
 #include "platform/linux/dangerous.h"
 
@@ -37,13 +37,18 @@ static bool is_dangerous_dir_name(const char *name)
 	return false;
 }
 
-/* Add the canonical form of path when it exists. */
+/* Add the canonical form of path when it exists, and path itself when it is a symlink. */
 static void add_existing(struct dangerous_set *set, const char *path)
 {
 	char real[PATH_MAX];
+	struct stat st;
 
-	if (realpath(path, real) && !strv_contains(&set->existing, real))
+	if (!realpath(path, real))
+		return;
+	if (!strv_contains(&set->existing, real))
 		strv_push(&set->existing, real);
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) && !strv_contains(&set->links, path))
+		strv_push(&set->links, path);
 }
 
 void dangerous_add_path(struct dangerous_set *set, const char *path)
@@ -339,4 +344,5 @@ void dangerous_set_done(struct dangerous_set *set)
 {
 	strv_done(&set->existing);
 	strv_done(&set->missing_dirs);
+	strv_done(&set->links);
 }

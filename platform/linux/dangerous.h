@@ -18,6 +18,7 @@
 struct dangerous_set {
 	struct strv existing; /* canonical paths to protect */
 	struct strv missing_dirs; /* absent dangerous directories, placeholder candidates */
+	struct strv links; /* dangerous names that are symlinks, as found (not resolved) */
 };
 
 /* dangerous_is_file_name: whether name is one of the dangerous file names. */

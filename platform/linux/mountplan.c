@@ -256,6 +256,10 @@ static int resolve_list(struct planner *pl, const struct strv *list, const char 
 	return 0;
 }
 
+static bool socket_allowed(const struct planner *pl, const char *path);
+static bool add_rebuild(struct planner *pl, const char *dir, enum late_origin origin);
+static bool late_read_only(const struct planner *pl, const char *path);
+
 static void add_late(struct planner *pl, const char *path, enum late_kind kind,
 		     enum late_origin origin, const char *source)
 {
@@ -799,6 +803,37 @@ static bool make_config_home(struct planner *pl, const char *config_home)
 	return true;
 }
 
+/*
+ * Keep each dangerous symlink in place.  A read-only bind lands on the
+ * symlink's target, so the symlink itself could be removed and replaced
+ * by a file of the sandbox's choosing wherever its directory is writable.
+ * A mount cannot sit on a symlink, so that directory is rebuilt instead
+ * (LATE_REBUILD): its top level becomes read-only, with the symlink
+ * recreated in it and every other entry bound back as it was.
+ */
+static void keep_links(struct planner *pl, const struct strv *links)
+{
+	struct strv done = { 0 };
+
+	for (size_t i = 0; i < links->n; i++) {
+		_cleanup_free_ char *parent = xstrdup(links->v[i]);
+		char real[PATH_MAX];
+
+		*strrchr(parent, '/') = '\0';
+		if (!realpath(parent[0] ? parent : "/", real) || strv_contains(&done, real))
+			continue;
+		strv_push(&done, real);
+		if (late_read_only(pl, real) || !is_visible(pl, real) || denied_read(pl, real))
+			continue;
+		if (!add_rebuild(pl, real, ORIGIN_DANGEROUS))
+			strv_pushf(&pl->plan->warnings,
+				   "'%s' holds too many entries to keep the symlink '%s' in place; "
+				   "the sandbox can replace it",
+				   real, links->v[i]);
+	}
+	strv_done(&done);
+}
+
 /* Collect the dangerous paths below the working directory, home and every writable root. */
 static void collect_dangerous(struct planner *pl)
 {
@@ -872,6 +907,7 @@ static void collect_dangerous(struct planner *pl)
 	}
 	for (size_t i = 0; i < set.missing_dirs.n; i++)
 		add_placeholder(pl, set.missing_dirs.v[i]);
+	keep_links(pl, &set.links);
 	dangerous_set_done(&set);
 }
 
@@ -1013,12 +1049,13 @@ static int compare_group_size(const void *a, const void *b)
 }
 
 /*
- * Plan a rebuild of dir: every entry but the sockets in hide (sorted) is
- * bound back onto an empty tmpfs.  Returns false, and plans nothing, when
- * the entries would exceed the budget.
+ * Plan a rebuild of dir: every visible entry but the sockets the sandbox
+ * may not reach is bound back onto an empty tmpfs.  Returns false, and
+ * plans nothing, when the entries would exceed the budget.
  */
-static bool add_rebuild(struct planner *pl, const char *dir, const struct strv *hide)
+static bool add_rebuild(struct planner *pl, const char *dir, enum late_origin origin)
 {
+	bool all_sockets = pl->req->config->network.allow_all_unix_sockets;
 	struct strv keep = { 0 };
 	struct dirent *e;
 	DIR *d;
@@ -1028,12 +1065,14 @@ static bool add_rebuild(struct planner *pl, const char *dir, const struct strv *
 		return false;
 	while ((e = readdir(d))) {
 		_cleanup_free_ char *p = NULL;
+		struct stat st;
 
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
 		p = fspath_join(dir, e->d_name);
-		if (bsearch(&p, hide->v, hide->n, sizeof(char *), compare_by_parent) ||
-		    !is_visible(pl, p))
+		if (!is_visible(pl, p) || lstat(p, &st) < 0)
+			continue;
+		if (S_ISSOCK(st.st_mode) && !all_sockets && !socket_allowed(pl, p))
 			continue;
 		if (pl->rebuild_entries + keep.n >= REBUILD_MAX_ENTRIES) {
 			closedir(d);
@@ -1045,7 +1084,7 @@ static bool add_rebuild(struct planner *pl, const char *dir, const struct strv *
 	closedir(d);
 	qsort(keep.v, keep.n, sizeof(char *), fspath_compare_shallow);
 	pl->rebuild_entries += keep.n;
-	add_late(pl, dir, LATE_REBUILD, ORIGIN_SOCKET, NULL);
+	add_late(pl, dir, LATE_REBUILD, origin, NULL);
 	pl->late[pl->n_late - 1].keep = keep;
 	return true;
 }
@@ -1095,7 +1134,7 @@ static void plan_socket_masks(struct planner *pl, struct strv *hide)
 		total -= groups[g].n;
 		strv_pushf(&pl->plan->debug, "'%s' holds %zu sockets to hide: rebuilt without them",
 			   dir, groups[g].n);
-		if (add_rebuild(pl, dir, hide))
+		if (add_rebuild(pl, dir, ORIGIN_SOCKET))
 			continue;
 		strv_pushf(&pl->plan->warnings,
 			   "'%s' holds %zu host sockets and too many other entries to hide the "
@@ -1279,10 +1318,17 @@ static void emit_rebuild(struct planner *pl, const struct late_mount *e)
 			args(pl, "--bind", w, w);
 	}
 	strv_push(&pl->remount_read_only, e->path);
-	if (!late_read_only(pl, e->path))
+	if (late_read_only(pl, e->path))
+		return;
+	if (e->origin == ORIGIN_SOCKET)
 		strv_pushf(&pl->plan->warnings,
 			   "'%s' holds too many host sockets to hide them one by one: its entries "
 			   "stay writable, but nothing new can be created directly in it",
+			   e->path);
+	else
+		strv_pushf(&pl->plan->warnings,
+			   "'%s' holds a protected symlink: to keep it in place, nothing new can "
+			   "be created directly in it; its entries stay writable",
 			   e->path);
 }
 

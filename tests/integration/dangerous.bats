@@ -358,3 +358,39 @@ make_repo() {
 	run grep -c fsmonitor "$FENCE_TEST_ROOT/repo/.git/config"
 	[ "$output" = 0 ]
 }
+
+@test "dangerous: a symlinked startup file cannot be removed or replaced" {
+	mkdir -p "$HOME/dotfiles" "$HOME/.cache"
+	echo old >"$HOME/dotfiles/bashrc"
+	ln -s dotfiles/bashrc "$HOME/.bashrc"
+	echo old >"$HOME/notes"
+	fence_config '{"filesystem": {"allowWrite": ["~"]}}'
+	fence_sh 'echo new >>"$HOME/.bashrc" && echo APPENDED
+		rm -f "$HOME/.bashrc" 2>/dev/null; [ -L "$HOME/.bashrc" ] || echo REMOVED
+		echo evil >"$HOME/.bashrc.new" && mv -f "$HOME/.bashrc.new" "$HOME/.bashrc" && echo REPLACED
+		mv "$HOME/.bashrc" "$HOME/moved" && echo MOVED
+		echo more >>"$HOME/notes" && touch "$HOME/.cache/c" && echo OTHERS; true'
+	assert_status 0
+	refute_output_contains APPENDED
+	refute_output_contains REMOVED
+	refute_output_contains REPLACED
+	refute_output_contains MOVED
+	assert_output_contains OTHERS
+	assert_output_contains "holds a protected symlink"
+	[ "$(readlink "$HOME/.bashrc")" = dotfiles/bashrc ]
+	assert_file_content "$HOME/dotfiles/bashrc" old
+	assert_file_content "$HOME/notes" "$(printf 'old\nmore')"
+	[ -e "$HOME/.cache/c" ]
+}
+
+@test "dangerous: a symlinked file in a writable project stays in place" {
+	mkdir -p "$WORK/shared"
+	echo old >"$WORK/shared/mcp.json"
+	ln -s shared/mcp.json "$WORK/.mcp.json"
+	fence_config '{"filesystem": {"allowWrite": ["."]}}'
+	fence_sh 'rm -f .mcp.json 2>/dev/null; [ -L .mcp.json ] || echo REMOVED
+		echo x >shared/other && echo OTHER; true'
+	refute_output_contains REMOVED
+	assert_output_contains OTHER
+	[ "$(readlink "$WORK/.mcp.json")" = shared/mcp.json ]
+}
