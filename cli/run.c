@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <uv.h>
 
+#include "platform/linux/dangerous-watch.h"
 #include "platform/linux/ebpfmon.h"
 #include "platform/linux/ptyrelay.h"
 #include "platform/platform.h"
@@ -58,6 +59,8 @@ struct run {
 	struct execsuper *execsuper; /* stopped with the handles */
 	struct proxy_log proxy_log; /* where -m/-d proxy lines go */
 	struct ebpfmon *ebpfmon; /* eBPF denial monitor (platform/linux/ebpfmon.c), or NULL */
+	struct dangerwatch *dangerwatch; /* dangerous files the sandbox may create, or NULL */
+	struct strv dangerous_created; /* those it created, reported after the run */
 };
 
 /* Find an executable in $PATH and return its absolute path (owned), or NULL. */
@@ -384,6 +387,7 @@ static void run_close_handles(struct run *run)
 	execsuper_stop(run->execsuper);
 	run->execsuper = NULL;
 	run_stop_ebpfmon(run);
+	dangerwatch_stop(TAKE_PTR(run->dangerwatch), &run->dangerous_created);
 }
 
 /* Restore the user's terminal before a crash ends fence. */
@@ -823,6 +827,7 @@ int run_execute(struct run_options *o)
 
 	saved_tty = !run.use_pty && tcgetattr(STDIN_FILENO, &saved_termios) == 0;
 	run_start_ebpfmon(&run, o);
+	dangerwatch_start(run.loop, &launch.plan.watch_files, &run.dangerwatch);
 	r = run_start_exec_supervisor(&run, &cfg.config);
 	if (r == 0)
 		r = spawn_bwrap(&run, &launch);
@@ -852,6 +857,10 @@ int run_execute(struct run_options *o)
 	if (saved_tty)
 		tcsetattr(STDIN_FILENO, TCSADRAIN, &saved_termios);
 	report_config_writes(&config_watch);
+	for (size_t i = 0; i < run.dangerous_created.n; i++)
+		msg_warning("the sandbox created '%s', a file that programs outside the sandbox "
+			    "read and may run; check it",
+			    run.dangerous_created.v[i]);
 
 out_launch:
 	configtrust_snapshot_done(&config_watch);
@@ -868,6 +877,7 @@ out_config:
 		if (run.exec_fds[i] >= 0)
 			close(run.exec_fds[i]);
 	free(net_relays);
+	strv_done(&run.dangerous_created);
 	execmask_done(&exec_masks);
 	strv_done(&command);
 	config_result_done(&cfg);

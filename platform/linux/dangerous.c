@@ -340,6 +340,18 @@ void dangerous_walk(struct dangerous_set *set, const char *root, bool allow_git_
 	walk_dir(set, root, 0, allow_git_config, budget);
 }
 
+void dangerous_add_missing_files(const char *dir, struct strv *ret)
+{
+	struct stat st;
+
+	for (size_t i = 0; i < ELEMENTSOF(dangerous_files); i++) {
+		_cleanup_free_ char *p = fspath_join(dir, dangerous_files[i]);
+
+		if (lstat(p, &st) < 0 && errno == ENOENT && !strv_contains(ret, p))
+			strv_push(ret, p);
+	}
+}
+
 void dangerous_set_done(struct dangerous_set *set)
 {
 	strv_done(&set->existing);

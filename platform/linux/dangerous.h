@@ -77,5 +77,12 @@ void dangerous_add_path(struct dangerous_set *set, const char *path);
 bool dangerous_find_repository(const char *dir, char **ret_worktree, char **ret_gitdir,
 			       char **ret_commondir);
 
+/*
+ * dangerous_add_missing_files: append to ret each dangerous file name that
+ * does not exist in dir, as dir/NAME.  A file cannot be covered without
+ * leaving one in the user's directory, so these are watched instead.
+ */
+void dangerous_add_missing_files(const char *dir, struct strv *ret);
+
 /* dangerous_set_done: free the contents of a set. */
 void dangerous_set_done(struct dangerous_set *set);

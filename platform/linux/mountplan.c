@@ -834,6 +834,26 @@ static void keep_links(struct planner *pl, const struct strv *links)
 	strv_done(&done);
 }
 
+/* The dangerous files missing at the top of cwd, home and each writable root. */
+static void collect_watch_files(struct planner *pl)
+{
+	struct strv dirs = { 0 };
+
+	push_unique(&dirs, pl->req->cwd);
+	push_unique(&dirs, pl->req->home);
+	for (size_t i = 0; i < pl->write_roots.n; i++)
+		push_unique(&dirs, pl->write_roots.v[i]);
+	for (size_t i = 0; i < dirs.n; i++) {
+		struct stat st;
+
+		if (stat(dirs.v[i], &st) == 0 && S_ISDIR(st.st_mode) &&
+		    !late_read_only(pl, dirs.v[i]) && is_visible(pl, dirs.v[i]) &&
+		    !denied_read(pl, dirs.v[i]))
+			dangerous_add_missing_files(dirs.v[i], &pl->plan->watch_files);
+	}
+	strv_done(&dirs);
+}
+
 /* Collect the dangerous paths below the working directory, home and every writable root. */
 static void collect_dangerous(struct planner *pl)
 {
@@ -909,6 +929,7 @@ static void collect_dangerous(struct planner *pl)
 		add_placeholder(pl, set.missing_dirs.v[i]);
 	keep_links(pl, &set.links);
 	dangerous_set_done(&set);
+	collect_watch_files(pl);
 }
 
 /* Add a mask for a canonical path: an empty read-only directory or file. */
@@ -1600,6 +1621,7 @@ void mountplan_done(struct mount_plan *p)
 	strv_done(&p->landlock_exec);
 	strv_done(&p->landlock_write);
 	strv_done(&p->landlock_unix);
+	strv_done(&p->watch_files);
 	free(p->placeholder_registry);
 	p->placeholder_registry = NULL;
 }

@@ -69,6 +69,12 @@ struct mount_plan {
 	struct strv landlock_write; /* every file right: read, write, execute, create, remove */
 	/* Unix sockets the config allows plus the extra binds' destinations. */
 	struct strv landlock_unix;
+	/*
+	 * Dangerous files missing from writable directories (cwd, home, the
+	 * writable roots): the sandbox can create them, so the caller
+	 * watches for them (dangerous-watch.h) and reports each one.
+	 */
+	struct strv watch_files;
 	char *placeholder_registry; /* owned; NULL when no placeholder was created */
 	unsigned placeholder_owner; /* distinguishes this plan's registry entries from other plans' */
 };

@@ -394,3 +394,18 @@ make_repo() {
 	assert_output_contains OTHER
 	[ "$(readlink "$WORK/.mcp.json")" = shared/mcp.json ]
 }
+
+# A missing dangerous file cannot be covered without leaving a file in the
+# user's directory, so the reference lets the sandbox create it and has
+# fence report it (config.md, 5.3).
+@test "dangerous: a missing dangerous file the sandbox creates is reported" {
+	fence_config '{"filesystem": {"allowWrite": [".", "~"]}}'
+	fence_sh 'echo x >.mcp.json; echo y >"$HOME/.bashrc"; echo z >.gitmodules; rm .gitmodules'
+	assert_status 0
+	assert_output_contains "the sandbox created '$WORK/.mcp.json'"
+	assert_output_contains "the sandbox created '$HOME/.bashrc'"
+	assert_output_contains "the sandbox created '$WORK/.gitmodules'"
+	fence_sh 'echo x >notes.txt'
+	assert_status 0
+	refute_output_contains "the sandbox created"
+}
