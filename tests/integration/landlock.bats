@@ -111,3 +111,17 @@ make_worktree() {
 	[ "$status" -ne 0 ]
 	assert_output_contains "Permission denied"
 }
+
+# Landlock has no right for a directory's own entries only: READ_DIR on /
+# would list every directory of the host, so / stays closed (see
+# docs/security-model.md).
+@test "landlock: / itself cannot be listed, the trees granted below it can" {
+	require_landlock
+	run "$FENCE" -- ls /
+	[ "$status" -ne 0 ]
+	assert_output_contains "Permission denied"
+	run "$FENCE" -- ls /usr /etc
+	assert_status 0
+	run "$FENCE" -- ls "$OUTSIDE"
+	[ "$status" -ne 0 ]
+}
