@@ -694,6 +694,91 @@ START_TEST(sockets_are_masked_and_runtime_dir_is_replaced)
 }
 END_TEST
 
+START_TEST(a_directory_of_many_sockets_is_rebuilt_without_them)
+{
+	make("proj/file");
+	make("proj/sub/");
+	make_socket("proj/allowed.sock");
+	for (int i = 0; i < 70; i++) {
+		_cleanup_free_ char *rel = xasprintf("proj/s%02d.sock", i);
+
+		make_socket(rel);
+	}
+	ck_assert_int_eq(symlink("file", at("proj/link")), 0);
+	strv_push(&F.cfg.network.allow_unix_sockets, "allowed.sock");
+	plan_ok();
+	/* One tmpfs instead of 70 masks: bwrap takes at most 9000 arguments. */
+	EXPECT_ARGS(BASE_NORMAL, "--tmpfs", "@/proj",
+		    "--ro-bind", "@/proj/allowed.sock", "@/proj/allowed.sock",
+		    "--ro-bind", "@/proj/file", "@/proj/file",
+		    "--symlink", "file", "@/proj/link",
+		    "--ro-bind", "@/proj/sub", "@/proj/sub",
+		    "--remount-ro", "@/proj");
+	ck_assert_uint_eq(F.plan.warnings.n, 0);
+}
+END_TEST
+
+START_TEST(a_writable_directory_of_many_sockets_keeps_its_entries_writable)
+{
+	make("proj/file");
+	make("proj/.vscode/");
+	make("proj/.idea/");
+	make("proj/out/deep/");
+	for (int i = 0; i < 70; i++) {
+		_cleanup_free_ char *rel = xasprintf("proj/s%02d.sock", i);
+
+		make_socket(rel);
+	}
+	strv_push(&F.cfg.filesystem.allow_write, ".");
+	strv_push(&F.cfg.filesystem.allow_write, "out/deep");
+	F.cfg.filesystem.allow_git_config = true;
+	plan_ok();
+	/* out/deep is bound again after out, which the rebuild binds from the host. */
+	EXPECT_ARGS(BASE_NORMAL, "--bind", "@/proj", "@/proj",
+		    "--bind", "@/proj/out/deep", "@/proj/out/deep",
+		    "--tmpfs", "@/proj",
+		    "--ro-bind", "@/proj/.idea", "@/proj/.idea",
+		    "--ro-bind", "@/proj/.vscode", "@/proj/.vscode",
+		    "--bind", "@/proj/file", "@/proj/file",
+		    "--bind", "@/proj/out", "@/proj/out",
+		    "--bind", "@/proj/out/deep", "@/proj/out/deep",
+		    "--ro-bind", "@/proj/.idea", "@/proj/.idea",
+		    "--ro-bind", "@/proj/.vscode", "@/proj/.vscode",
+		    "--remount-ro", "@/proj");
+	ck_assert_uint_eq(F.plan.warnings.n, 1);
+}
+END_TEST
+
+START_TEST(a_symlinked_dangerous_file_keeps_its_directory_top_read_only)
+{
+	make("home/dotfiles/bashrc");
+	make("home/notes");
+	make("home/.config/");
+	make("home/.idea/");
+	make("home/.vscode/");
+	ck_assert_int_eq(symlink("dotfiles/bashrc", at("home/.bashrc")), 0);
+	strv_push(&F.cfg.filesystem.allow_write, "~");
+	plan_ok();
+	/* A mount cannot sit on the symlink: home is rebuilt around it. */
+	EXPECT_ARGS(BASE_NORMAL, "--bind", "@/home", "@/home",
+		    "--tmpfs", "@/home",
+		    "--symlink", "dotfiles/bashrc", "@/home/.bashrc",
+		    "--bind", "@/home/.config", "@/home/.config",
+		    "--ro-bind", "@/home/.idea", "@/home/.idea",
+		    "--ro-bind", "@/home/.vscode", "@/home/.vscode",
+		    "--bind", "@/home/dotfiles", "@/home/dotfiles",
+		    "--bind", "@/home/notes", "@/home/notes",
+		    "--bind", "@/home/.config", "@/home/.config",
+		    "--ro-bind", "@/home/.idea", "@/home/.idea",
+		    "--ro-bind", "@/home/.vscode", "@/home/.vscode",
+		    "--bind", "@/home/dotfiles", "@/home/dotfiles",
+		    "--ro-bind", "@/home/.config/fence", "@/home/.config/fence",
+		    "--ro-bind", "@/home/.config/git", "@/home/.config/git",
+		    "--ro-bind", "@/home/dotfiles/bashrc", "@/home/dotfiles/bashrc",
+		    "--remount-ro", "@/home");
+}
+END_TEST
+
 START_TEST(allowed_sockets_stay_reachable)
 {
 	make("rt/");
@@ -897,6 +982,9 @@ static Suite *mountplan_suite(void)
 	tcase_add_test(tc, default_config_is_read_only_root_with_private_tmp);
 	tcase_add_test(tc, allow_write_dot_binds_cwd_and_protects_dangerous_files);
 	tcase_add_test(tc, allow_write_home_protects_shell_startup_files);
+	tcase_add_test(tc, a_directory_of_many_sockets_is_rebuilt_without_them);
+	tcase_add_test(tc, a_symlinked_dangerous_file_keeps_its_directory_top_read_only);
+	tcase_add_test(tc, a_writable_directory_of_many_sockets_keeps_its_entries_writable);
 	tcase_add_test(tc, allow_git_config_leaves_config_writable_but_not_hooks);
 	tcase_add_test(tc, nested_repository_and_gitdir_file_are_protected);
 	tcase_add_test(tc, directories_above_protected_paths_are_pinned_unless_read_only);
