@@ -77,9 +77,9 @@ static const char *const landlock_read_defaults[] = {
  * directories while the single masks would exceed SOCKET_MASKS_MAX.
  */
 #define SOCKET_DIR_MAX 64
-#define SOCKET_MASKS_MAX 1000
+#define SOCKET_MASKS_MAX 500
 /* Entries bound back into rebuilt directories; beyond it a directory is hidden whole. */
-#define REBUILD_MAX_ENTRIES 2000
+#define REBUILD_MAX_ENTRIES 1500
 
 /* Late mounts, strongest last so that comparing kinds compares strength. */
 enum late_kind {
@@ -1069,6 +1069,13 @@ static int compare_group_size(const void *a, const void *b)
 	return x->n > y->n ? -1 : 1;
 }
 
+/* Whether dir may be rebuilt: a tmpfs over the root or a kernel file system would take too much with it. */
+static bool rebuildable(const char *dir)
+{
+	return strcmp(dir, "/") != 0 && !fspath_under(dir, "/proc") && !fspath_under(dir, "/dev") &&
+	       !fspath_under(dir, "/sys");
+}
+
 /*
  * Plan a rebuild of dir: every visible entry but the sockets the sandbox
  * may not reach is bound back onto an empty tmpfs.  Returns false, and
@@ -1081,6 +1088,8 @@ static bool add_rebuild(struct planner *pl, const char *dir, enum late_origin or
 	struct dirent *e;
 	DIR *d;
 
+	if (!rebuildable(dir))
+		return false;
 	d = opendir(dir);
 	if (!d)
 		return false;
@@ -1147,7 +1156,7 @@ static void plan_socket_masks(struct planner *pl, struct strv *hide)
 		size_t len = (size_t)(strrchr(first, '/') - first);
 		_cleanup_free_ char *dir = len ? xstrndup(first, len) : xstrdup("/");
 
-		if (groups[g].n <= SOCKET_DIR_MAX && total <= SOCKET_MASKS_MAX) {
+		if ((groups[g].n <= SOCKET_DIR_MAX && total <= SOCKET_MASKS_MAX) || !rebuildable(dir)) {
 			for (size_t i = groups[g].start; i < groups[g].start + groups[g].n; i++)
 				add_late(pl, hide->v[i], LATE_MASK_FILE, ORIGIN_SOCKET, "/dev/null");
 			continue;
