@@ -834,7 +834,7 @@ static void keep_links(struct planner *pl, const struct strv *links)
 	strv_done(&done);
 }
 
-/* The dangerous files missing at the top of cwd, home and each writable root. */
+/* The dangerous files missing at the top of cwd, home and each writable root, and in cwd's gitdir. */
 static void collect_watch_files(struct planner *pl)
 {
 	struct strv dirs = { 0 };
@@ -852,6 +852,18 @@ static void collect_watch_files(struct planner *pl)
 			dangerous_add_missing_files(dirs.v[i], &pl->plan->watch_files);
 	}
 	strv_done(&dirs);
+	/*
+	 * TODO: a missing config.worktree can be created where a gitdir is
+	 * writable, and git reads it when the (read-only) config sets
+	 * extensions.worktreeConfig; it is only reported meanwhile.
+	 */
+	for (size_t i = 0; pl->repo_gitdir && !pl->fs->allow_git_config && i < 2; i++) {
+		const char *gitdir = i == 0 ? pl->repo_gitdir : pl->repo_commondir;
+		_cleanup_free_ char *p = fspath_join(gitdir, "config.worktree");
+
+		if (is_writable(pl, gitdir) && !late_read_only(pl, gitdir) && access(p, F_OK) < 0)
+			push_unique(&pl->plan->watch_files, p);
+	}
 }
 
 /* Collect the dangerous paths below the working directory, home and every writable root. */
