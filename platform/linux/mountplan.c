@@ -725,46 +725,16 @@ static void join_placeholder(struct planner *pl, const char *path)
 }
 
 /*
- * Keep $XDG_CACHE_HOME/fence (~/.cache/fence) read-only, present or not:
- * the registry answers cached there become allowedDomains of later runs
- * (cli/registries.c), so a sandbox must not write them.
+ * Make a missing directory exist while the sandbox runs, so that the
+ * protected directories inside it can get read-only placeholders:
+ * otherwise the sandbox could create ~/.config/git under a writable home
+ * when ~/.config is missing.  The directories created stay writable;
+ * each is a placeholder, removed at exit when still empty.  Returns
+ * whether dir exists now.
  */
-static void add_registry_cache(struct planner *pl, struct dangerous_set *set)
+static bool make_missing_dirs(struct planner *pl, const char *want)
 {
-	const char *xdg = sockscan_getenv(pl->envp, "XDG_CACHE_HOME");
-	_cleanup_free_ char *home_cache = fspath_join(pl->req->home, ".cache");
-	_cleanup_free_ char *dir = fspath_join(xdg && xdg[0] == '/' ? xdg : home_cache, "fence");
-	char real[PATH_MAX];
-	struct stat st;
-
-	if (lstat(dir, &st) < 0)
-		strv_push(&set->missing_dirs, dir);
-	else if (realpath(dir, real) && !strv_contains(&set->existing, real))
-		strv_push(&set->existing, real);
-}
-
-/* Whether path has the name of a placeholder, the only paths join_placeholder needs to look up. */
-static bool placeholder_name(const char *path)
-{
-	static const char *const names[] = { ".vscode", ".idea", "hooks", "git", "fence" };
-	const char *base = strrchr(path, '/') + 1;
-
-	for (size_t i = 0; i < ELEMENTSOF(names); i++)
-		if (strcmp(base, names[i]) == 0)
-			return true;
-	return false;
-}
-
-/*
- * Make a missing config_home exist while the sandbox runs, so that its
- * git and fence directories can get read-only placeholders: otherwise the
- * sandbox could create config_home/git under a writable home.  The
- * directories created stay writable; each is a placeholder, removed at
- * exit when still empty.  Returns whether config_home exists now.
- */
-static bool make_config_home(struct planner *pl, const char *config_home)
-{
-	_cleanup_free_ char *norm = fspath_absolute(config_home, pl->req->cwd, pl->req->home);
+	_cleanup_free_ char *norm = fspath_absolute(want, pl->req->cwd, pl->req->home);
 	_cleanup_free_ char *dir = xstrdup(norm);
 	const char *suffix, *base;
 	char real[PATH_MAX], *slash;
@@ -802,6 +772,43 @@ static bool make_config_home(struct planner *pl, const char *config_home)
 	}
 	return true;
 }
+
+/*
+ * Keep $XDG_CACHE_HOME/fence (~/.cache/fence) read-only, present or not:
+ * the registry answers cached there become allowedDomains of later runs
+ * (cli/registries.c), so a sandbox must not write them.
+ */
+static void add_registry_cache(struct planner *pl, struct dangerous_set *set)
+{
+	const char *xdg = sockscan_getenv(pl->envp, "XDG_CACHE_HOME");
+	_cleanup_free_ char *home_cache = fspath_join(pl->req->home, ".cache");
+	_cleanup_free_ char *dir = NULL;
+	char real[PATH_MAX];
+	struct stat st;
+
+	/* A missing cache home the sandbox cannot create needs nothing. */
+	if (!make_missing_dirs(pl, xdg && xdg[0] == '/' ? xdg : home_cache) ||
+	    !realpath(xdg && xdg[0] == '/' ? xdg : home_cache, real))
+		return;
+	dir = fspath_join(real, "fence");
+	if (lstat(dir, &st) < 0)
+		strv_push(&set->missing_dirs, dir);
+	else if (realpath(dir, real) && !strv_contains(&set->existing, real))
+		strv_push(&set->existing, real);
+}
+
+/* Whether path has the name of a placeholder, the only paths join_placeholder needs to look up. */
+static bool placeholder_name(const char *path)
+{
+	static const char *const names[] = { ".vscode", ".idea", "hooks", "git", "fence" };
+	const char *base = strrchr(path, '/') + 1;
+
+	for (size_t i = 0; i < ELEMENTSOF(names); i++)
+		if (strcmp(base, names[i]) == 0)
+			return true;
+	return false;
+}
+
 
 /*
  * Keep each dangerous symlink in place.  A read-only bind lands on the
@@ -897,7 +904,7 @@ static void collect_dangerous(struct planner *pl)
 	dangerous_add_dir(&set, pl->req->cwd, allow_git_config, true);
 	dangerous_add_dir(&set, pl->req->home, allow_git_config, true);
 	/* Canonical, so that a placeholder's parent compares with the writable roots. */
-	if (make_config_home(pl, config_home) && realpath(config_home, real_config_home)) {
+	if (make_missing_dirs(pl, config_home) && realpath(config_home, real_config_home)) {
 		join_placeholder(pl, real_config_home);
 		dangerous_add_config_dirs(&set, real_config_home);
 	}

@@ -409,3 +409,14 @@ make_repo() {
 	assert_status 0
 	refute_output_contains "the sandbox created"
 }
+
+@test "dangerous: without ~/.cache, fence's registry cache cannot be created in a writable home" {
+	rm -rf "$HOME/.cache"
+	unset XDG_CACHE_HOME
+	fence_config '{"filesystem": {"allowWrite": ["~"]}}'
+	fence_sh 'mkdir -p "$HOME/.cache/fence" 2>/dev/null
+		echo evil.test >"$HOME/.cache/fence/registries-npm-forged" && echo FORGED; true'
+	assert_status 0
+	refute_output_contains FORGED
+	[ ! -e "$HOME/.cache" ]
+}

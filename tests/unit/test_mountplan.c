@@ -246,7 +246,7 @@ END_TEST
 
 START_TEST(allow_write_home_protects_shell_startup_files)
 {
-	_cleanup_free_ char *config = NULL;
+	_cleanup_free_ char *config = NULL, *cache = NULL;
 
 	make("home/.bashrc");
 	make("home/.profile");
@@ -256,19 +256,23 @@ START_TEST(allow_write_home_protects_shell_startup_files)
 	make("home/notes.txt");
 	strv_push(&F.cfg.filesystem.allow_write, "~");
 	plan_ok();
-	/* The missing ~/.config is made to hold the git and fence placeholders. */
+	/* The missing ~/.config and ~/.cache are made to hold the placeholders of fence and git. */
 	EXPECT_ARGS(BASE_NORMAL, "--bind", "@/home", "@/home",
 		    "--ro-bind", "@/home/.bashrc", "@/home/.bashrc",
+		    "--bind", "@/home/.cache", "@/home/.cache",
 		    "--bind", "@/home/.config", "@/home/.config",
 		    "--ro-bind", "@/home/.gitconfig", "@/home/.gitconfig",
 		    "--ro-bind", "@/home/.idea", "@/home/.idea",
 		    "--ro-bind", "@/home/.profile", "@/home/.profile",
 		    "--ro-bind", "@/home/.vscode", "@/home/.vscode",
+		    "--ro-bind", "@/home/.cache/fence", "@/home/.cache/fence",
 		    "--ro-bind", "@/home/.config/fence", "@/home/.config/fence",
 		    "--ro-bind", "@/home/.config/git", "@/home/.config/git");
 	mountplan_remove_placeholders(&F.plan);
 	config = at("home/.config");
+	cache = at("home/.cache");
 	ck_assert_int_lt(access(config, F_OK), 0);
+	ck_assert_int_lt(access(cache, F_OK), 0);
 }
 END_TEST
 
@@ -763,15 +767,18 @@ START_TEST(a_symlinked_dangerous_file_keeps_its_directory_top_read_only)
 	EXPECT_ARGS(BASE_NORMAL, "--bind", "@/home", "@/home",
 		    "--tmpfs", "@/home",
 		    "--symlink", "dotfiles/bashrc", "@/home/.bashrc",
+		    "--bind", "@/home/.cache", "@/home/.cache",
 		    "--bind", "@/home/.config", "@/home/.config",
 		    "--ro-bind", "@/home/.idea", "@/home/.idea",
 		    "--ro-bind", "@/home/.vscode", "@/home/.vscode",
 		    "--bind", "@/home/dotfiles", "@/home/dotfiles",
 		    "--bind", "@/home/notes", "@/home/notes",
+		    "--bind", "@/home/.cache", "@/home/.cache",
 		    "--bind", "@/home/.config", "@/home/.config",
 		    "--ro-bind", "@/home/.idea", "@/home/.idea",
 		    "--ro-bind", "@/home/.vscode", "@/home/.vscode",
 		    "--bind", "@/home/dotfiles", "@/home/dotfiles",
+		    "--ro-bind", "@/home/.cache/fence", "@/home/.cache/fence",
 		    "--ro-bind", "@/home/.config/fence", "@/home/.config/fence",
 		    "--ro-bind", "@/home/.config/git", "@/home/.config/git",
 		    "--ro-bind", "@/home/dotfiles/bashrc", "@/home/dotfiles/bashrc",
