@@ -700,6 +700,8 @@ END_TEST
 
 START_TEST(a_directory_of_many_sockets_is_rebuilt_without_them)
 {
+	_cleanup_free_ char *link = at("proj/link");
+
 	make("proj/file");
 	make("proj/sub/");
 	make_socket("proj/allowed.sock");
@@ -708,7 +710,7 @@ START_TEST(a_directory_of_many_sockets_is_rebuilt_without_them)
 
 		make_socket(rel);
 	}
-	ck_assert_int_eq(symlink("file", at("proj/link")), 0);
+	ck_assert_int_eq(symlink("file", link), 0);
 	strv_push(&F.cfg.network.allow_unix_sockets, "allowed.sock");
 	plan_ok();
 	/* One tmpfs instead of 70 masks: bwrap takes at most 9000 arguments. */
@@ -755,12 +757,14 @@ END_TEST
 
 START_TEST(a_symlinked_dangerous_file_keeps_its_directory_top_read_only)
 {
+	_cleanup_free_ char *link = at("home/.bashrc");
+
 	make("home/dotfiles/bashrc");
 	make("home/notes");
 	make("home/.config/");
 	make("home/.idea/");
 	make("home/.vscode/");
-	ck_assert_int_eq(symlink("dotfiles/bashrc", at("home/.bashrc")), 0);
+	ck_assert_int_eq(symlink("dotfiles/bashrc", link), 0);
 	strv_push(&F.cfg.filesystem.allow_write, "~");
 	plan_ok();
 	/* A mount cannot sit on the symlink: home is rebuilt around it. */
