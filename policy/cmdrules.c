@@ -249,28 +249,40 @@ static enum command_rule_source decide(const struct fence_config *c, const struc
 	return COMMAND_RULE_NONE;
 }
 
+/*
+ * decide, and when no list matched a program named git-SUBCOMMAND, decide
+ * again as 'git SUBCOMMAND'.  git runs its subcommands as programs of that
+ * name (in git --exec-path), and a process or a command line may start one
+ * directly: /usr/lib/git-core/git-push is 'git push' to every rule.
+ */
+static enum command_rule_source decide_git_programs(const struct fence_config *c,
+						    const struct mword *cmd, size_t n,
+						    const char **ret_rule)
+{
+	enum command_rule_source source = decide(c, cmd, n, ret_rule);
+	_cleanup_free_ struct mword *w = NULL;
+	const char *name;
+
+	if (source != COMMAND_RULE_NONE || n == 0)
+		return source;
+	name = cmdline_basename(cmd[0].text);
+	if (strncmp(name, "git-", 4) != 0 || name[4] == '\0')
+		return source;
+	w = xcalloc(n + 1, sizeof(*w));
+	w[0].text = "git";
+	w[1].text = name + 4;
+	memcpy(w + 2, cmd + 1, (n - 1) * sizeof(*w));
+	return decide(c, w, n + 1, ret_rule);
+}
+
 enum command_rule_source command_check_argv(const struct fence_config *c, char *const *argv,
 					    size_t argc, const char **ret_rule)
 {
 	_cleanup_free_ struct mword *w = xcalloc(argc + 1, sizeof(*w));
-	enum command_rule_source source;
 
 	for (size_t i = 0; i < argc; i++)
 		w[i].text = argv[i];
-	source = decide(c, w, argc, ret_rule);
-	if (source != COMMAND_RULE_NONE || argc == 0 || strncmp(argv[0], "git-", 4) != 0 ||
-	    argv[0][4] == '\0')
-		return source;
-
-	/*
-	 * git runs its subcommands as programs named git-SUBCOMMAND (in
-	 * git --exec-path), and a process may exec one directly: git-push is
-	 * 'git push' to every rule.
-	 */
-	memmove(w + 1, w, argc * sizeof(*w));
-	w[0].text = "git";
-	w[1].text = argv[0] + 4;
-	return decide(c, w, argc + 1, ret_rule);
+	return decide_git_programs(c, w, argc, ret_rule);
 }
 
 /*
@@ -315,7 +327,7 @@ static bool check_one(const struct fence_config *c, const struct cmdline_command
 	const char *rule;
 	char *text;
 
-	source = decide(c, w, cmd->n, &rule);
+	source = decide_git_programs(c, w, cmd->n, &rule);
 	if (source == COMMAND_RULE_ALLOW || cmd->n == 0)
 		return false;
 	if (source == COMMAND_RULE_DENY || source == COMMAND_RULE_DEFAULT) {

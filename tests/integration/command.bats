@@ -290,3 +290,17 @@ require_exec_notify() {
 	assert_output_contains "refused 1"
 	assert_output_contains "reason=multithreaded"
 }
+
+@test "command: git's own git-SUBCOMMAND programs count as git SUBCOMMAND" {
+	local exec_path
+	exec_path=$(git --exec-path 2>/dev/null) || skip "git is not installed"
+	config '{"command": {"deny": ["git push"]}}'
+	run "$FENCE" -c "$exec_path/git-push origin HEAD"
+	assert_status 126
+	assert_output_contains "blocked by command.deny rule 'git push'"
+	run "$FENCE" -c "git-push origin HEAD"
+	assert_status 126
+	# Other git programs still run.
+	run "$FENCE" -c "$exec_path/git-version"
+	refute_output_contains "blocked"
+}
