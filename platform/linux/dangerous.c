@@ -11,7 +11,9 @@
 
 #include <dirent.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 static const char *const dangerous_files[] = {
@@ -65,6 +67,16 @@ static void add_missing_dir(struct dangerous_set *set, const char *path)
 void dangerous_add_config_dirs(struct dangerous_set *set, const char *config_home)
 {
 	static const char *const names[] = { "git", "fence" };
+	/*
+	 * What the user's session runs later, as .bashrc is for bash: fish's
+	 * startup files, systemd user units, desktop autostart entries and
+	 * the session environment.  fish keeps its universal variables in
+	 * fish/ itself, so only its code is protected, not the directory.
+	 */
+	static const char *const startup[] = {
+		"fish/config.fish", "fish/conf.d", "fish/functions", "systemd/user",
+		"autostart",	    "environment.d",
+	};
 	struct stat st;
 
 	for (size_t i = 0; i < ELEMENTSOF(names); i++) {
@@ -75,12 +87,92 @@ void dangerous_add_config_dirs(struct dangerous_set *set, const char *config_hom
 		else
 			add_missing_dir(set, p);
 	}
+	/* TODO: a missing startup path can still be created; only existing ones are covered. */
+	for (size_t i = 0; i < ELEMENTSOF(startup); i++) {
+		_cleanup_free_ char *p = fspath_join(config_home, startup[i]);
+
+		add_existing(set, p);
+	}
+}
+
+/* Resolve a path from a git config value: "~/" is HOME, relative is below base. */
+static char *git_config_path(const char *value, const char *base)
+{
+	const char *home = getenv("HOME");
+
+	if (strncmp(value, "~/", 2) == 0 && home && home[0] == '/')
+		return fspath_join(home, value + 2);
+	if (value[0] == '/')
+		return xstrdup(value);
+	return fspath_join(base, value);
+}
+
+/*
+ * Add what a git config file points at that runs code later: the
+ * core.hooksPath directory (husky's .husky/, for one) and every file that
+ * include.path or includeIf.*.path pulls in, which can set hooksPath or
+ * core.fsmonitor in turn.  worktree is where a relative hooksPath starts;
+ * depth bounds include chains.
+ */
+static void add_git_config_targets(struct dangerous_set *set, const char *config,
+				   const char *worktree, unsigned depth)
+{
+	_cleanup_fclose_ FILE *f = depth < 8 ? fopen(config, "re") : NULL;
+	_cleanup_free_ char *dir = xstrdup(config), *line = NULL;
+	char section[64] = "";
+	size_t cap = 0;
+
+	if (!f)
+		return;
+	*strrchr(dir, '/') = '\0';
+	while (getline(&line, &cap, f) > 0) {
+		char *p = line + strspn(line, " \t"), *key, *value, *end;
+		_cleanup_free_ char *path = NULL;
+
+		if (*p == '[') {
+			size_t n = strcspn(p + 1, " \t]\"");
+
+			snprintf(section, sizeof(section), "%.*s", (int)(n < 63 ? n : 63), p + 1);
+			continue;
+		}
+		key = p;
+		value = strchr(p, '=');
+		if (!value)
+			continue;
+		end = value;
+		while (end > key && (end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		*end = '\0';
+		value++;
+		value += strspn(value, " \t");
+		value[strcspn(value, "\r\n")] = '\0';
+		if (value[0] == '"' && strlen(value) > 1 && value[strlen(value) - 1] == '"') {
+			value[strlen(value) - 1] = '\0';
+			value++;
+		}
+		if (!value[0])
+			continue;
+		if (strcasecmp(section, "core") == 0 && strcasecmp(key, "hooksPath") == 0) {
+			path = git_config_path(value, worktree);
+			/* "." would make the whole work tree read-only; git's own check covers it. */
+			if (strcmp(path, worktree) != 0)
+				add_existing(set, path);
+		} else if ((strcasecmp(section, "include") == 0 ||
+			    strcasecmp(section, "includeIf") == 0) &&
+			   strcasecmp(key, "path") == 0) {
+			path = git_config_path(value, dir);
+			add_existing(set, path);
+			add_git_config_targets(set, path, worktree, depth + 1);
+		}
+	}
 }
 
 void dangerous_add_git_dir(struct dangerous_set *set, const char *gitdir, bool allow_git_config)
 {
 	_cleanup_free_ char *hooks = fspath_join(gitdir, "hooks");
 	_cleanup_free_ char *config = fspath_join(gitdir, "config");
+	_cleanup_free_ char *worktree = xstrdup(gitdir);
+	char *slash = strrchr(worktree, '/');
 	struct stat st;
 
 	if (lstat(hooks, &st) == 0)
@@ -93,6 +185,10 @@ void dangerous_add_git_dir(struct dangerous_set *set, const char *gitdir, bool a
 		add_existing(set, config);
 		add_existing(set, worktree_config);
 	}
+	/* A relative hooksPath starts at the work tree, the parent of a .git directory. */
+	if (slash && slash != worktree && strcmp(slash, "/.git") == 0)
+		*slash = '\0';
+	add_git_config_targets(set, config, worktree, 0);
 }
 
 /* Read the first line of a small file into buf; false when unreadable. */

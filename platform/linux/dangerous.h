@@ -46,7 +46,9 @@ void dangerous_walk(struct dangerous_set *set, const char *root, bool allow_git_
 /*
  * dangerous_add_config_dirs: add config_home/git (git's own config, whose
  * core.fsmonitor runs a command at the next git status) and
- * config_home/fence (the user's policy), or record them missing.
+ * config_home/fence (the user's policy), or record them missing, and the
+ * existing startup files below config_home that the user's session runs
+ * later (fish, systemd user units, autostart, environment.d).
  */
 void dangerous_add_config_dirs(struct dangerous_set *set, const char *config_home);
 

@@ -420,3 +420,46 @@ make_repo() {
 	refute_output_contains FORGED
 	[ ! -e "$HOME/.cache" ]
 }
+
+@test "dangerous: startup files under XDG_CONFIG_HOME stay read-only under code" {
+	mkdir -p "$XDG_CONFIG_HOME/fish/conf.d" "$XDG_CONFIG_HOME/systemd/user" \
+		"$XDG_CONFIG_HOME/autostart" "$XDG_CONFIG_HOME/environment.d"
+	echo '# fish' >"$XDG_CONFIG_HOME/fish/config.fish"
+	run "$FENCE" -t code -c '
+		for f in fish/config.fish fish/conf.d/x.fish systemd/user/x.service \
+			autostart/x.desktop environment.d/x.conf; do
+			echo pwn >>"$XDG_CONFIG_HOME/$f" 2>/dev/null && echo "WROTE $f"
+		done
+		echo fish-vars >"$XDG_CONFIG_HOME/fish/fish_variables" && echo "WROTE fish_variables"
+		true'
+	assert_status 0
+	refute_output_contains "WROTE fish/"
+	refute_output_contains "WROTE systemd"
+	refute_output_contains "WROTE autostart"
+	refute_output_contains "WROTE environment.d"
+	# fish's own state next to its code stays writable.
+	assert_output_contains "WROTE fish_variables"
+	run cat "$XDG_CONFIG_HOME/fish/config.fish"
+	assert_output_contains "# fish"
+	refute_output_contains "pwn"
+}
+
+@test "dangerous: core.hooksPath and included git config stay read-only" {
+	git -C "$WORK" init -q
+	mkdir -p "$WORK/.husky"
+	echo '#!/bin/sh' >"$WORK/.husky/pre-commit"
+	echo '[user]' >"$WORK/extra.gitconfig"
+	git -C "$WORK" config core.hooksPath .husky
+	git -C "$WORK" config include.path ../extra.gitconfig
+	fence_config '{"filesystem": {"allowWrite": ["."]}}'
+	fence_sh 'echo pwn >>.husky/pre-commit && echo WROTE-HOOK
+		echo pwn >.husky/post-checkout && echo WROTE-NEW-HOOK
+		echo "[core] fsmonitor = x" >>extra.gitconfig && echo WROTE-INCLUDE
+		echo ok >other.txt && echo WROTE-OTHER'
+	refute_output_contains "WROTE-HOOK"
+	refute_output_contains "WROTE-NEW-HOOK"
+	refute_output_contains "WROTE-INCLUDE"
+	assert_output_contains "WROTE-OTHER"
+	run cat "$WORK/extra.gitconfig"
+	refute_output_contains "fsmonitor"
+}
