@@ -316,6 +316,21 @@ bool dangerous_find_repository(const char *dir, char **ret_worktree, char **ret_
  * into it.  The entry type from readdir() saves a stat for every ordinary
  * file, which is most of a large tree.
  */
+/* Whether dir is a bare git repository: HEAD, objects/ and refs/ at its top. */
+static bool is_bare_repo(const char *dir)
+{
+	static const char *const names[] = { "HEAD", "objects", "refs" };
+	struct stat st;
+
+	for (size_t i = 0; i < ELEMENTSOF(names); i++) {
+		_cleanup_free_ char *p = fspath_join(dir, names[i]);
+
+		if (lstat(p, &st) < 0 || (i == 0) != S_ISREG(st.st_mode))
+			return false;
+	}
+	return true;
+}
+
 static bool visit_entry(struct dangerous_set *set, const char *dir, const struct dirent *e,
 			bool allow_git_config)
 {
@@ -329,8 +344,16 @@ static bool visit_entry(struct dangerous_set *set, const char *dir, const struct
 	if (strcmp(e->d_name, "node_modules") == 0)
 		return false;
 	path = fspath_join(dir, e->d_name);
-	if (!special)
-		return e->d_type == DT_DIR || (lstat(path, &st) == 0 && S_ISDIR(st.st_mode));
+	if (!special) {
+		if (e->d_type != DT_DIR && (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode)))
+			return false;
+		/* A bare repository (remote.git) runs its hooks on every push to it. */
+		if (is_bare_repo(path)) {
+			dangerous_add_git_dir(set, path, allow_git_config);
+			return false;
+		}
+		return true;
+	}
 
 	if (lstat(path, &st) < 0)
 		return false;
@@ -364,6 +387,8 @@ void dangerous_add_dir(struct dangerous_set *set, const char *dir, bool allow_gi
 		else if (record_missing_editor_dirs)
 			add_missing_dir(set, p);
 	}
+	if (is_bare_repo(dir))
+		dangerous_add_git_dir(set, dir, allow_git_config);
 	if (lstat(dotgit, &st) == 0 && S_ISDIR(st.st_mode))
 		dangerous_add_git_dir(set, dotgit, allow_git_config);
 	else if (lstat(dotgit, &st) == 0 && S_ISREG(st.st_mode))

@@ -463,3 +463,15 @@ make_repo() {
 	run cat "$WORK/extra.gitconfig"
 	refute_output_contains "fsmonitor"
 }
+
+@test "dangerous: a bare repository's hooks and config stay read-only" {
+	git init -q --bare "$WORK/remote.git"
+	fence_config '{"filesystem": {"allowWrite": ["."]}}'
+	fence_sh 'echo "#!/bin/sh" >remote.git/hooks/post-receive && echo WROTE-HOOK
+		echo "[core] fsmonitor = x" >>remote.git/config && echo WROTE-CONFIG
+		echo ok >remote.git/description && echo WROTE-OTHER'
+	refute_output_contains "WROTE-HOOK"
+	refute_output_contains "WROTE-CONFIG"
+	assert_output_contains "WROTE-OTHER"
+	[ ! -e "$WORK/remote.git/hooks/post-receive" ]
+}
