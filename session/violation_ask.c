@@ -254,39 +254,38 @@ char *violation_ask_elide_host(const char *host, int room)
 
 /*
  * Join chunks with spaces into lines of at most width columns, breaking
- * only between chunks; a chunk wider than a line is split.
+ * only between chunks.  A chunk wider than a line is split so that its
+ * last line is full, which keeps the end of a host and its port together.
  */
 static char *wrap_chunks(const struct strv *chunks, int width, bool one_line)
 {
 	_cleanup_free_ char *out = xstrdup("");
-	size_t col = 0;
+	size_t col = 0, w = (size_t)width;
 
 	for (size_t i = 0; i < chunks->n; i++) {
 		const char *c = chunks->v[i];
-		size_t n = strlen(c);
+		size_t n = strlen(c), first;
 		char *next;
 
-		if (col > 0 && (one_line || col + 1 + n <= (size_t)width)) {
+		if (col > 0 && (one_line || col + 1 + n <= w)) {
 			next = xasprintf("%s %s", out, c);
 			col += 1 + n;
-		} else if (col > 0) {
-			next = xasprintf("%s\n%s", out, c);
+		} else if (one_line || n <= w) {
+			next = xasprintf("%s%s%s", out, col > 0 ? "\n" : "", c);
 			col = n;
 		} else {
-			next = xasprintf("%s%s", out, c);
-			col = n;
+			first = n % w ? n % w : w;
+			next = xasprintf("%s%s%.*s", out, col > 0 ? "\n" : "", (int)first, c);
+			for (size_t off = first; off < n; off += w) {
+				char *more = xasprintf("%s\n%.*s", next, (int)w, c + off);
+
+				free(next);
+				next = more;
+			}
+			col = w;
 		}
 		free(out);
 		out = next;
-		while (!one_line && col > (size_t)width) {
-			/* Split the chunk: its end goes on to the next line. */
-			size_t at = strlen(out) - (col - (size_t)width);
-
-			next = xasprintf("%.*s\n%s", (int)at, out, out + at);
-			free(out);
-			out = next;
-			col -= (size_t)width;
-		}
 	}
 	return TAKE_PTR(out);
 }
