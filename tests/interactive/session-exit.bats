@@ -19,13 +19,6 @@ teardown() {
 	fence_sandbox_home_cleanup
 }
 
-# history_of TARGET: the pane with its scrollback.  tmux 3.3a scrolls the
-# first line of the main screen into the scrollback when the client leaves
-# the alternate screen.
-history_of() {
-	tmx capture-pane -p -J -S -100 -t "$1"
-}
-
 # exit_detached STATUS: start the session, detach, then let its shell exit
 # with STATUS while no client is attached, and wait for the daemon to end.
 exit_detached() {
@@ -70,14 +63,16 @@ exit_detached() {
 
 @test "session exit: fence shell reports it and starts a new session" {
 	exit_detached 4
-	client_start c2 80 24 "$FENCE" shell --name "$SNAME"
+	# Messages before the session's screen go to a file: tmux 3.3a may
+	# drop the first line of the main screen when the client leaves the
+	# alternate screen.
+	client_start c2 80 24 "$FENCE" shell --name "$SNAME" "2>$BATS_TEST_TMPDIR/c2.err"
 	type_line c2 'echo again-$((2+2))'
 	wait_screen c2 '^again-4$'
 	[ ! -e "$RECORD" ]
 	[ -S "$SOCK" ]
 	detach c2
-	# The note was printed before the session's screen covered it.
-	history_of c2 | grep -qF "warning: session '$SNAME' ended with status 4"
+	grep -qF "warning: session '$SNAME' ended with status 4" "$BATS_TEST_TMPDIR/c2.err"
 }
 
 @test "session exit: kill of an ended session reports its status" {
@@ -149,16 +144,17 @@ use_session() {
 
 	# The first session, started first and first by name, was used last.
 	use_session c3 "$SNAME" one
-	client_start c4 80 24 "$FENCE" attach
+	client_start c4 80 24 "$FENCE" attach "2>$BATS_TEST_TMPDIR/c4.err"
 	wait_screen c4 '^one-2$'
 	detach c4
-	history_of c4 | grep -qF "fence: attaching to session '$SNAME', the most recently used of 2"
+	# The first line, before the session's screen (a file: see above).
+	[ "$(head -1 "$BATS_TEST_TMPDIR/c4.err")" = "fence: attaching to session '$SNAME', the most recently used of 2" ]
 
 	use_session c5 "$other" two
-	client_start c6 80 24 "$FENCE" attach
+	client_start c6 80 24 "$FENCE" attach "2>$BATS_TEST_TMPDIR/c6.err"
 	wait_screen c6 '^two-2$'
 	SNAME=$other detach c6
-	history_of c6 | grep -qF "fence: attaching to session '$other', the most recently used of 2"
+	[ "$(head -1 "$BATS_TEST_TMPDIR/c6.err")" = "fence: attaching to session '$other', the most recently used of 2" ]
 
 	# The plain list lines its columns up under names of any length.
 	run "$FENCE" ls
