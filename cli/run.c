@@ -25,6 +25,7 @@
 #include "platform/platform.h"
 #include "policy/policy.h"
 #include "cli/registries.h"
+#include "cli/run-macos.h"
 #include "policy/configtrust.h"
 #include "proxy/proxy.h"
 #include "session/violation.h"
@@ -748,6 +749,11 @@ int run_execute(struct run_options *o)
 	if (status != 0)
 		goto out_config;
 	status = FENCE_EXIT_FAILURE;
+#ifdef __APPLE__
+	/* macOS: Seatbelt through sandbox-exec (cli/run-macos.c) in place of bwrap. */
+	status = run_macos_execute(o, &cfg.config, command.v, cwd);
+	goto out_config;
+#endif
 	run_plan_exec_masks(&cfg.config, o, &command, &exec_masks);
 	if (cfg.config.command.runtime_exec_policy == EXEC_POLICY_ARGV &&
 	    run_open_exec_socket(&run) < 0)

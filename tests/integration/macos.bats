@@ -111,9 +111,10 @@ linux_only_header_pattern='^#[[:space:]]*include[[:space:]]*<(linux/|asm/|sys/(p
 @test "macos: the tree outside platform/linux compiles as for macOS" {
 	command -v cc >/dev/null || skip_missing "no C compiler"
 	cd "$FENCE_SRC"
-	# TODO: cli/run.c and cli/cmd-init.c call the Linux sandbox launcher
-	# directly; a macOS build needs a sandbox-exec launcher in their place,
-	# so they are left out here until it exists.
+	# TODO: cli/run.c hands a macOS run to cli/run-macos.c (checked here),
+	# but it and cli/cmd-init.c still use the Linux layer (bwrap, Landlock,
+	# seccomp) outside any __linux__ guard, so they are left out until that
+	# code is guarded.
 	local skip=" cli/run.c cli/cmd-init.c " f failed=0
 	local flags="-std=gnu11 -D_GNU_SOURCE -DFENCE_VERSION=\"0\" -I. -I$FENCE_BUILD/gen -U__linux__ -D__APPLE__"
 	flags+=" -fsyntax-only -Werror=implicit-function-declaration $(pkg-config --cflags json-c libuv vterm 2>/dev/null)"
