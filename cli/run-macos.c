@@ -88,7 +88,7 @@ static void close_cb(uv_handle_t *h)
 {
 }
 
-/* Stop `log stream` and reap it; it ends at once on SIGTERM. */
+/* Stop `log stream` and reap it: it keeps no state worth a clean exit. */
 static void monitor_stop(struct macos_run *run)
 {
 	if (run->monitor_polling) {
@@ -96,7 +96,7 @@ static void monitor_stop(struct macos_run *run)
 		run->monitor_polling = false;
 	}
 	if (run->monitor_pid > 0) {
-		kill(run->monitor_pid, SIGTERM);
+		kill(run->monitor_pid, SIGKILL);
 		waitpid(run->monitor_pid, NULL, 0);
 		run->monitor_pid = 0;
 	}
