@@ -183,10 +183,14 @@ static int read_text(const char *path, char **ret_text, size_t *ret_len)
 	char *buf = NULL;
 	size_t len = 0, n;
 	char chunk[8192];
+	struct stat st;
 	FILE *out;
 
 	if (!f)
 		return -errno;
+	/* A directory opens, then fails to read with a less helpful error. */
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode))
+		return -EISDIR;
 	out = open_memstream(&buf, &len);
 	if (!out)
 		return -errno;

@@ -98,7 +98,7 @@ setup() {
 
 	run --separate-stderr "$FENCE" import --srt -f "$WORK"
 	assert_status 125
-	[[ $stderr == "fence: cannot read $WORK: "* ]]
+	[ "$stderr" = "fence: cannot read $WORK: Is a directory" ]
 }
 
 @test "import: a missing default file names the path and -f" {
