@@ -28,23 +28,20 @@
 
 /*
  * Add the runtime exec rules to p: each program name in the usual bin
- * directories and, on a Mac, what this host's PATH and symlinks lead to.
- * Elsewhere the host's files tell nothing about a Mac, so a printout stays
- * the same on every machine.
+ * directories, and what this host's PATH and symlinks lead to, as a run
+ * resolves them.  Off a Mac the second part names this machine's files.
  */
 static void add_exec_rules(const struct fence_config *c, struct seatbelt_params *p,
 			   struct strv *words, struct execmask_plan *masks)
 {
-	execmask_words(c, words);
-	p->exec_deny_words = (const char *const *)words->v;
-#ifdef __APPLE__
 	struct execmask_request req = {.config = c, .path_env = getenv("PATH"), .shell = p->shell};
 
+	execmask_words(c, words);
+	p->exec_deny_words = (const char *const *)words->v;
 	execmask_build(&req, masks);
 	for (size_t i = 0; i < masks->warnings.n; i++)
 		msg_warning("%s", masks->warnings.v[i]);
 	p->exec_deny_paths = (const char *const *)masks->paths.v;
-#endif
 }
 
 int macos_profile_build(const struct fence_config *c, const struct seatbelt_params *params,

@@ -538,42 +538,36 @@ static void emit_mach(struct profile *pr, const struct fence_config *c)
 		mach_rule(pr, "mach-register", c->macos.mach_register.v[i]);
 }
 
+/* Deny one literal path for the runtime exec rules, unless it is the shell. */
+static void exec_literal_rule(struct profile *pr, const char *path)
+{
+	_cleanup_free_ char *quoted = NULL;
+
+	if (pr->p->shell && strcmp(path, pr->p->shell) == 0)
+		return;
+	quoted = sbpl_quote(pr, path);
+	rule(pr, "(deny process-exec (literal %s) %s)", quoted, pr->tag_message);
+}
+
 /*
  * Deny one program word of the runtime exec rules: a path as itself, a
- * name in each directory of exec_word_dirs, all in one rule.  Seatbelt
- * compares the resolved path, so a symlink elsewhere that leads to one of
- * these files is covered too; a copy under another name is not.
+ * name in each directory of exec_word_dirs.  Seatbelt compares the
+ * resolved path, so a symlink elsewhere that leads to one of these files
+ * is covered too.  A copy under another name is not.
  */
-static void exec_word_rule(struct profile *pr, const char *word)
+static void exec_word_rules(struct profile *pr, const char *word)
 {
-	const char *shell = pr->p->shell;
-	struct strv literals = {0};
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *out;
+	if (strchr(word, '/')) {
+		_cleanup_free_ char *abs = path_absolute(pr->p, word);
 
-	if (strchr(word, '/'))
-		strv_push_take(&literals, path_absolute(pr->p, word));
-	else
-		for (size_t i = 0; i < ELEMENTSOF(exec_word_dirs); i++)
-			strv_pushf(&literals, "%s/%s", exec_word_dirs[i], word);
-
-	out = open_memstream(&buf, &len);
-	if (!out)
-		abort();
-	for (size_t i = 0; i < literals.n; i++) {
-		_cleanup_free_ char *quoted = NULL;
-
-		if (shell && strcmp(literals.v[i], shell) == 0)
-			continue;
-		quoted = sbpl_quote(pr, literals.v[i]);
-		fprintf(out, " (literal %s)", quoted);
+		exec_literal_rule(pr, abs);
+		return;
 	}
-	fclose(out);
-	if (len > 0)
-		rule(pr, "(deny process-exec%s %s)", buf, pr->tag_message);
-	free(buf);
-	strv_done(&literals);
+	for (size_t i = 0; i < ELEMENTSOF(exec_word_dirs); i++) {
+		_cleanup_free_ char *path = xasprintf("%s/%s", exec_word_dirs[i], word);
+
+		exec_literal_rule(pr, path);
+	}
 }
 
 /* Runtime exec rules: the denied programs cannot be started, whatever
@@ -587,19 +581,13 @@ static void emit_exec_denials(struct profile *pr)
 		return;
 	fprintf(pr->f, "\n; runtime exec denials\n");
 	for (size_t i = 0; words && words[i]; i++)
-		exec_word_rule(pr, words[i]);
+		exec_word_rules(pr, words[i]);
 	for (size_t i = 0; paths && paths[i]; i++) {
 		struct strv spellings = {0};
 
 		path_spellings(pr->p, paths[i], &spellings);
-		for (size_t j = 0; j < spellings.n; j++) {
-			_cleanup_free_ char *quoted = NULL;
-
-			if (pr->p->shell && strcmp(spellings.v[j], pr->p->shell) == 0)
-				continue;
-			quoted = sbpl_quote(pr, spellings.v[j]);
-			rule(pr, "(deny process-exec (literal %s) %s)", quoted, pr->tag_message);
-		}
+		for (size_t j = 0; j < spellings.n; j++)
+			exec_literal_rule(pr, spellings.v[j]);
 		strv_done(&spellings);
 	}
 }

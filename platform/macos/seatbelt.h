@@ -37,7 +37,7 @@ struct seatbelt_params {
 	int socks_proxy_port; /* host port of fence's SOCKS5 proxy, 0 = none */
 	/* Program words of the runtime exec rules (execmask_words), each
 	 * denied as `process-exec` in the usual bin directories of macOS, or
-	 * as the path itself when it contains '/'; NULL-terminated, NULL for
+	 * as the path itself when it contains '/'.  NULL-terminated, NULL for
 	 * none. */
 	const char *const *exec_deny_words;
 	/* Canonical paths of executables that runtime exec rules deny

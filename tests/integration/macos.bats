@@ -48,15 +48,29 @@ setup() {
 	echo '{"command": {"deny": ["terraform", "git push", "tools/deploy.sh", "curl *"]}}' >fence.json
 	run --separate-stderr "$FENCE" config show --profile macos
 	assert_status 0
-	assert_output_contains '(deny process-exec (literal "/bin/terraform") (literal "/sbin/terraform")'
-	assert_output_contains '(literal "/opt/homebrew/bin/terraform")'
+	local dir
+	for dir in /bin /sbin /usr/bin /usr/sbin /usr/local/bin /opt/homebrew/bin /opt/local/bin; do
+		assert_output_contains "(deny process-exec (literal \"$dir/terraform\") (with message \"fence-config-show\"))"
+	done
 	assert_output_contains "(deny process-exec (literal \"$WORK/tools/deploy.sh\") (with message \"fence-config-show\"))"
 	# The default deny list's program names are denied too.
-	assert_output_contains '(literal "/sbin/shutdown")'
-	assert_output_contains '(literal "/usr/sbin/nsenter")'
+	assert_output_contains '(deny process-exec (literal "/sbin/shutdown")'
+	assert_output_contains '(deny process-exec (literal "/usr/sbin/nsenter")'
 	# Multi-word and pattern rules are checked before the run only.
 	refute_output_contains '/git"'
 	refute_output_contains '/curl"'
+}
+
+@test "macos: exec denials follow PATH and symlinks to the real file" {
+	mkdir -p "$WORK/bin" "$WORK/real"
+	printf '#!/bin/sh\n' >"$WORK/real/deployer"
+	chmod +x "$WORK/real/deployer"
+	ln -s ../real/deployer "$WORK/bin/deploy"
+	echo '{"command": {"useDefaults": false, "deny": ["deploy"]}}' >fence.json
+	PATH="$WORK/bin:$PATH" run --separate-stderr "$FENCE" config show --profile macos
+	assert_status 0
+	assert_output_contains "(deny process-exec (literal \"$WORK/real/deployer\") (with message \"fence-config-show\"))"
+	assert_output_contains '(deny process-exec (literal "/usr/bin/deploy")'
 }
 
 @test "macos: useDefaults false and allow rules leave programs runnable" {
