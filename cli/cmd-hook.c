@@ -3,11 +3,13 @@
  * cli/cmd-hook.c: 'fence hook', the helper the shell hooks call inside a
  * session, and two tools for testing the hooks without a session.
  *
- *   fence hook check [--policy FILE] -- LINE
+ *   fence hook check [--policy FILE] [--mark] -- LINE
  *       Check one command line against the session's command policy, read
  *       from FILE or $FENCE_HOOK_POLICY (the read-only policy.json in the
  *       session's runtime directory).  Exit 0: allowed.  Exit 1: refused,
- *       with one 'fence: ...' line naming the rule on stderr.  Exit 125:
+ *       with one 'fence: ...' line naming the rule on stderr, and with
+ *       --mark the veto mark (OSC 33623;veto;LINE;REASON) on the terminal,
+ *       from which the session daemon records the refusal.  Exit 125:
  *       the check itself failed; the hooks then let the line run, because
  *       the sandbox enforces the same rules underneath.
  *   fence hook words [--policy FILE]
@@ -25,6 +27,7 @@
  *       Print a live session's command timeline and the violations
  *       attributed to its commands, one JSON object a line.
  */
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
@@ -34,13 +37,14 @@
 
 #include "cli/cli.h"
 #include "policy/policy.h"
+#include "session/oscscan.h"
 #include "session/session.h"
 #include "session/timeline.h"
 #include "shellhooks/shellhooks.h"
 #include "util/util.h"
 
 static const char usage[] =
-	"Usage: fence hook check [--policy FILE] -- LINE\n"
+	"Usage: fence hook check [--policy FILE] [--mark] -- LINE\n"
 	"       fence hook words [--policy FILE]\n"
 	"       fence hook exec [--shell bash|zsh|fish] [--no-hooks] [--marker TEXT]\n"
 	"                       [--check] [--policy FILE] DIR\n"
@@ -51,7 +55,8 @@ static const char usage[] =
 	"\n"
 	"check   exit 0 when the session's command policy allows LINE, 1 when it\n"
 	"        refuses it (with the reason on stderr), 125 when it cannot tell;\n"
-	"        the policy comes from --policy or $FENCE_HOOK_POLICY\n"
+	"        the policy comes from --policy or $FENCE_HOOK_POLICY; --mark also\n"
+	"        prints a refusal as a mark the session records\n"
 	"words   print the command names the policy's rules start with\n"
 	"exec    write the hook files into DIR and start the shell with them, with\n"
 	"        no sandbox (for testing the hooks); --check turns on the command\n"
@@ -108,11 +113,13 @@ static int load_policy(const char *path, struct config_result *ret)
 }
 
 /*
- * Parse [--policy FILE] up to "--" or the end, and load that policy, else
- * $FENCE_HOOK_POLICY's.  Sets *ret_end to the index after the options.
- * Prints the error and returns < 0 on failure.
+ * Parse [--policy FILE] (and [--mark] when ret_mark is given) up to "--"
+ * or the end, and load that policy, else $FENCE_HOOK_POLICY's.  Sets
+ * *ret_end to the index after the options.  Prints the error and returns
+ * < 0 on failure.
  */
-static int load_hook_policy(int argc, char **argv, int *ret_end, struct config_result *ret)
+static int load_hook_policy(int argc, char **argv, int *ret_end, bool *ret_mark,
+			    struct config_result *ret)
 {
 	const char *policy = getenv("FENCE_HOOK_POLICY");
 	int i;
@@ -120,6 +127,8 @@ static int load_hook_policy(int argc, char **argv, int *ret_end, struct config_r
 	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
 		if (strcmp(argv[i], "--policy") == 0 && i + 1 < argc) {
 			policy = argv[++i];
+		} else if (ret_mark && strcmp(argv[i], "--mark") == 0) {
+			*ret_mark = true;
 		} else {
 			msg_error("unknown argument '%s'", argv[i]);
 			return -EINVAL;
@@ -133,10 +142,33 @@ static int load_hook_policy(int argc, char **argv, int *ret_end, struct config_r
 	return load_policy(policy, ret);
 }
 
+/*
+ * Print the veto mark of a refused line to the terminal, where the session
+ * daemon reads it; to stderr when there is no terminal to open.
+ */
+static void print_veto_mark(const char *line, const char *reason)
+{
+	_cleanup_free_ char *mark = oscscan_veto_mark(line, reason);
+	_cleanup_close_ int tty = open("/dev/tty", O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	int fd = tty >= 0 ? tty : STDERR_FILENO;
+	size_t done = 0;
+
+	while (done < strlen(mark)) {
+		ssize_t n = write(fd, mark + done, strlen(mark) - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		done += (size_t)n;
+	}
+}
+
 static int hook_check(int argc, char **argv)
 {
 	struct config_result cfg = { 0 };
 	struct command_verdict verdict = { 0 };
+	bool mark = false;
 	int i, r;
 
 	/*
@@ -147,7 +179,7 @@ static int hook_check(int argc, char **argv)
 	signal(SIGTSTP, SIG_IGN);
 	signal(SIGTTIN, SIG_IGN);
 	signal(SIGTTOU, SIG_IGN);
-	if (load_hook_policy(argc, argv, &i, &cfg) < 0)
+	if (load_hook_policy(argc, argv, &i, &mark, &cfg) < 0)
 		return FENCE_EXIT_FAILURE;
 	if (i + 2 != argc) {
 		config_result_done(&cfg);
@@ -162,6 +194,8 @@ static int hook_check(int argc, char **argv)
 		return FENCE_EXIT_FAILURE;
 	}
 	if (verdict.blocked) {
+		if (mark)
+			print_veto_mark(argv[i + 1], verdict.message);
 		msg_error("%s (not run)", verdict.message);
 		command_verdict_done(&verdict);
 		return 1;
@@ -190,7 +224,7 @@ static int hook_words(int argc, char **argv)
 	struct strv seen = { 0 };
 	int end;
 
-	if (load_hook_policy(argc, argv, &end, &cfg) < 0)
+	if (load_hook_policy(argc, argv, &end, NULL, &cfg) < 0)
 		return FENCE_EXIT_FAILURE;
 	if (end != argc) {
 		config_result_done(&cfg);

@@ -5,11 +5,13 @@
  * Four states: ground, ESC seen, inside an OSC string, ESC seen inside the
  * string.  A string ends with BEL or ST and is dropped on CAN, SUB or an
  * ESC that does not start ST (that ESC then begins a new sequence, as in
- * a VT parser).  Only strings whose number is 7, 133 or 633 are buffered;
- * the rest are skipped without copying, so a large OSC 52 costs nothing.
+ * a VT parser).  Only strings whose number is 7, 133, 633 or fence's own
+ * are buffered.  The rest are skipped without copying, so a large OSC 52
+ * costs nothing.
  */
 #include "session/oscscan.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "util/util.h"
@@ -19,7 +21,9 @@
 #define CAN 0x18
 #define SUB 0x1a
 
-static const char *const wanted_prefixes[] = { "7;", "133;", "633;" };
+static const char *const wanted_prefixes[] = { "7;", "133;", "633;", OSCSCAN_FENCE_OSC ";" };
+/* The longest of wanted_prefixes: past it, a string is known to be wanted. */
+#define PREFIX_MAX (sizeof(OSCSCAN_FENCE_OSC ";") - 1)
 
 void oscscan_init(struct oscscan *s, oscscan_callback callback, void *userdata)
 {
@@ -73,7 +77,7 @@ static void string_append(struct oscscan *s, char c)
 	}
 	s->buf[s->len++] = c;
 	/* Stop collecting as soon as the number is one nobody asked for. */
-	if (s->len <= 4 && !prefix_wanted(s->buf, s->len))
+	if (s->len <= PREFIX_MAX && !prefix_wanted(s->buf, s->len))
 		s->overflow = true;
 }
 
@@ -106,6 +110,32 @@ size_t oscscan_decode_line(const char *in, size_t len, char *out)
 	}
 	out[o] = '\0';
 	return o;
+}
+
+char *oscscan_encode_field(const char *s)
+{
+	char *out = xmalloc(strlen(s) * 4 + 1), *o = out;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '\\') {
+			*o++ = '\\';
+			*o++ = '\\';
+		} else if (*p == ';' || *p < 0x20 || *p == 0x7f) {
+			o += sprintf(o, "\\x%02x", *p);
+		} else {
+			*o++ = (char)*p;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+char *oscscan_veto_mark(const char *line, const char *reason)
+{
+	_cleanup_free_ char *l = oscscan_encode_field(line);
+	_cleanup_free_ char *r = oscscan_encode_field(reason ? reason : "");
+
+	return xasprintf("\x1b]" OSCSCAN_FENCE_OSC ";veto;%s;%s\a", l, r);
 }
 
 /* Percent-decode `len` bytes into `out` (len + 1 bytes); returns the length. */
@@ -156,6 +186,48 @@ static void emit(struct oscscan *s, enum oscscan_type type, int status, const ch
 		.text_len = text_len,
 	};
 
+	if (s->callback)
+		s->callback(&ev, s->userdata);
+}
+
+/* Decode the escaped field at *p up to the next ';' or the end (owned), and move *p past it. */
+static char *take_field(const char **p, const char *end, size_t *ret_len)
+{
+	const char *semi = memchr(*p, ';', (size_t)(end - *p));
+	const char *stop = semi ? semi : end;
+	char *text = xmalloc((size_t)(stop - *p) + 1);
+
+	*ret_len = oscscan_decode_line(*p, (size_t)(stop - *p), text);
+	*p = semi ? semi + 1 : end;
+	return text;
+}
+
+/*
+ * 33623;veto;LINE;REASON[;...]: a hook refused LINE.  Later fields are
+ * left for later versions; a mark without a line is ignored.  Both texts
+ * end at an encoded NUL.
+ */
+static void dispatch_fence(struct oscscan *s, const char *p, const char *end)
+{
+	static const char veto[] = "veto;";
+	_cleanup_free_ char *line = NULL, *reason = NULL;
+	size_t line_len, reason_len;
+	struct oscscan_event ev = { .type = OSCSCAN_VETO, .status = -1 };
+
+	if ((size_t)(end - p) < strlen(veto) || memcmp(p, veto, strlen(veto)) != 0)
+		return;
+	p += strlen(veto);
+	line = take_field(&p, end, &line_len);
+	reason = take_field(&p, end, &reason_len);
+	/* Text is text: an encoded NUL ends it. */
+	line_len = strlen(line);
+	reason_len = strlen(reason);
+	if (line_len == 0)
+		return;
+	ev.text = line;
+	ev.text_len = line_len;
+	ev.detail = reason;
+	ev.detail_len = reason_len;
 	if (s->callback)
 		s->callback(&ev, s->userdata);
 }
@@ -239,6 +311,8 @@ static void string_end(struct oscscan *s)
 			dispatch_mark(s, p + 4, end);
 	} else if (s->len >= 2 && memcmp(p, "7;", 2) == 0) {
 		dispatch_cwd(s, p + 2, end);
+	} else if (s->len >= PREFIX_MAX && memcmp(p, OSCSCAN_FENCE_OSC ";", PREFIX_MAX) == 0) {
+		dispatch_fence(s, p + PREFIX_MAX, end);
 	}
 }
 

@@ -12,6 +12,9 @@
  *   OSC 133 ; D [; N]      the command line finished with exit status N
  *   OSC 633 ; E ; TEXT     the command line's text (\\ and \xHH escapes)
  *   OSC 7 ; file://HOST/PATH   the working directory (percent-encoded)
+ *   OSC 33623 ; veto ; LINE ; REASON
+ *                          fence's own mark: the hook refused LINE for
+ *                          REASON (both escaped as in 633;E)
  *
  * each terminated by BEL or ST (ESC \), and reports them through a
  * callback.  It keeps its own state between calls, so a sequence split
@@ -38,16 +41,23 @@ enum oscscan_type {
 	OSCSCAN_COMMAND_END, /* 133;D[;status] */
 	OSCSCAN_COMMAND_LINE, /* 633;E;text */
 	OSCSCAN_CWD, /* 7;file://host/path */
+	OSCSCAN_VETO, /* 33623;veto;line;reason */
 };
+
+/* fence's private OSC number ("fence" on a phone keypad); terminals ignore it. */
+#define OSCSCAN_FENCE_OSC "33623"
 
 /* One decoded mark, valid only during the callback. */
 struct oscscan_event {
 	enum oscscan_type type;
 	/* COMMAND_END: the exit status, or -1 when the mark carries none. */
 	int status;
-	/* COMMAND_LINE and CWD: decoded text, NUL-terminated; else NULL. */
+	/* COMMAND_LINE, CWD and VETO (the line): decoded text, NUL-terminated; else NULL. */
 	const char *text;
 	size_t text_len;
+	/* VETO: the decoded reason, NUL-terminated, possibly empty; else NULL. */
+	const char *detail;
+	size_t detail_len;
 };
 
 typedef void (*oscscan_callback)(const struct oscscan_event *ev, void *userdata);
@@ -89,3 +99,16 @@ void oscscan_done(struct oscscan *s);
  * the decoded length; `out` is NUL-terminated.  Other backslashes are kept.
  */
 size_t oscscan_decode_line(const char *in, size_t len, char *out);
+
+/*
+ * oscscan_encode_field: `s` escaped for a field of a 633;E or veto mark:
+ * `\` as `\\`, `;` and control characters as `\xHH`; owned.  The
+ * result holds no byte that could end or break the OSC string.
+ */
+char *oscscan_encode_field(const char *s);
+
+/*
+ * oscscan_veto_mark: the whole veto mark for `line` and `reason` (may be
+ * NULL), ending with BEL; owned.
+ */
+char *oscscan_veto_mark(const char *line, const char *reason);

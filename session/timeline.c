@@ -6,6 +6,10 @@
  * (start), 133;D;N (end), 133;A (next prompt).  A start without an end
  * (the shell was killed, or a hook was bypassed) ends the previous record
  * with an unknown status, so a missing mark never glues two commands.
+ *
+ * A hook veto (OSC 33623;veto;LINE;REASON) is a claim printed from inside
+ * the sandbox: it only becomes a violation record, under a rate limit, and
+ * never feeds a decision.
  */
 #include "session/timeline.h"
 
@@ -70,6 +74,8 @@ static void start_command(struct timeline *t)
 		  c->cwd ? c->cwd : "(unknown)", c->text);
 }
 
+static void take_veto(struct timeline *t, const struct oscscan_event *ev);
+
 static void on_mark(const struct oscscan_event *ev, void *userdata)
 {
 	struct timeline *t = userdata;
@@ -94,6 +100,9 @@ static void on_mark(const struct oscscan_event *ev, void *userdata)
 		free(t->cwd);
 		t->cwd = xstrndup(ev->text, ev->text_len);
 		break;
+	case OSCSCAN_VETO:
+		take_veto(t, ev);
+		break;
 	}
 }
 
@@ -117,8 +126,15 @@ void timeline_init(struct timeline *t, size_t max, timeline_callback on_end, voi
 		.next_id = 1,
 		.on_end = on_end,
 		.userdata = userdata,
+		.veto_tokens = TIMELINE_VETO_BURST,
 	};
 	oscscan_init(&t->scan, on_mark, t);
+}
+
+void timeline_set_veto_callback(struct timeline *t, timeline_veto_callback fn, void *userdata)
+{
+	t->on_veto = fn;
+	t->veto_userdata = userdata;
 }
 
 void timeline_done(struct timeline *t)
@@ -199,11 +215,12 @@ static const struct timeline_command *command_at(const struct timeline *t, int64
 	return NULL;
 }
 
-const struct timeline_violation *timeline_add_violation(struct timeline *t, int64_t now_ms,
-							 const char *kind, const char *target,
-							 const char *detail)
+/* Store a violation under cmd (may be NULL) with the command text `text`. */
+static const struct timeline_violation *add_violation(struct timeline *t, int64_t now_ms,
+						      const char *kind, const char *target,
+						      const char *detail, uint64_t command_id,
+						      const char *text)
 {
-	const struct timeline_command *cmd = command_at(t, now_ms);
 	struct timeline_violation *v;
 
 	if (t->violations_count == TIMELINE_MAX_VIOLATIONS) {
@@ -218,12 +235,77 @@ const struct timeline_violation *timeline_add_violation(struct timeline *t, int6
 		.kind = xstrdup(kind),
 		.target = xstrdup(target),
 		.detail = detail ? xstrdup(detail) : NULL,
-		.command_id = cmd ? cmd->id : 0,
-		.command = cmd ? xstrdup(cmd->text) : NULL,
+		.command_id = command_id,
+		.command = text ? xstrdup(text) : NULL,
 	};
 	log_debug("violation %s %s under command %llu: %s", kind, target,
 		  (unsigned long long)v->command_id, v->command ? v->command : "(none)");
 	return v;
+}
+
+const struct timeline_violation *timeline_add_violation(struct timeline *t, int64_t now_ms,
+							 const char *kind, const char *target,
+							 const char *detail)
+{
+	const struct timeline_command *cmd = command_at(t, now_ms);
+
+	return add_violation(t, now_ms, kind, target, detail, cmd ? cmd->id : 0,
+			     cmd ? cmd->text : NULL);
+}
+
+/* Whether the rate limit lets one more veto through at now_ms; takes its token. */
+static bool veto_allowed(struct timeline *t, int64_t now_ms)
+{
+	if (t->veto_tokens < TIMELINE_VETO_BURST) {
+		int64_t due = (now_ms - t->veto_refilled_ms) / TIMELINE_VETO_INTERVAL_MS;
+
+		if (due > 0) {
+			t->veto_tokens = due >= TIMELINE_VETO_BURST - t->veto_tokens
+						 ? TIMELINE_VETO_BURST
+						 : t->veto_tokens + (unsigned)due;
+			t->veto_refilled_ms = now_ms;
+		}
+	}
+	if (t->veto_tokens == 0)
+		return false;
+	if (t->veto_tokens == TIMELINE_VETO_BURST)
+		t->veto_refilled_ms = now_ms; /* the refill clock starts with the first token used */
+	t->veto_tokens--;
+	return true;
+}
+
+/* A copy of `len` bytes of s cut at `max`, at a UTF-8 character boundary; owned. */
+static char *cut_text(const char *s, size_t len, size_t max)
+{
+	if (len > max) {
+		len = max;
+		while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
+			len--;
+	}
+	return xstrndup(s, len);
+}
+
+/* A hook veto mark: record it, under the rate limit, and tell the callback. */
+static void take_veto(struct timeline *t, const struct oscscan_event *ev)
+{
+	_cleanup_free_ char *line = NULL, *reason = NULL;
+	const struct timeline_violation *v;
+	uint64_t dropped;
+
+	if (!veto_allowed(t, t->now_ms)) {
+		t->vetoes_dropped++;
+		t->vetoes_dropped_total++;
+		return;
+	}
+	line = cut_text(ev->text, ev->text_len, TIMELINE_VETO_MAX_LINE);
+	reason = cut_text(ev->detail ? ev->detail : "", ev->detail ? ev->detail_len : 0,
+			  TIMELINE_VETO_MAX_REASON);
+	/* The veto happened under the refused line itself, before it had a record. */
+	v = add_violation(t, t->now_ms, "command", line, *reason ? reason : NULL, 0, line);
+	dropped = t->vetoes_dropped;
+	t->vetoes_dropped = 0;
+	if (t->on_veto)
+		t->on_veto(v, dropped, t->veto_userdata);
 }
 
 size_t timeline_violation_count(const struct timeline *t)

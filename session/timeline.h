@@ -51,6 +51,25 @@ struct timeline_violation {
 /* Called when a command ends, with the finished record. */
 typedef void (*timeline_callback)(const struct timeline_command *cmd, void *userdata);
 
+/*
+ * Hook vetoes (OSC 33623;veto): the sandbox can print any number of them,
+ * so at most TIMELINE_VETO_BURST are taken at once, then one more every
+ * TIMELINE_VETO_INTERVAL_MS; the rest are counted and dropped.  The line
+ * and the reason are cut at the sizes below.
+ */
+#define TIMELINE_VETO_BURST 10
+#define TIMELINE_VETO_INTERVAL_MS 1000
+#define TIMELINE_VETO_MAX_LINE 4096
+#define TIMELINE_VETO_MAX_REASON 1024
+
+/*
+ * Called for each hook veto the rate limit lets through, with the stored
+ * violation (kind "command", target and command the refused line, detail
+ * the reason) and the number of vetoes dropped since the last one taken.
+ */
+typedef void (*timeline_veto_callback)(const struct timeline_violation *v, uint64_t dropped,
+				       void *userdata);
+
 struct timeline {
 	struct oscscan scan;
 	struct timeline_command *ring; /* owned, `max` slots */
@@ -67,6 +86,12 @@ struct timeline {
 	struct timeline_violation *violations; /* owned ring of TIMELINE_MAX_VIOLATIONS */
 	size_t violations_first;
 	size_t violations_count;
+	timeline_veto_callback on_veto;
+	void *veto_userdata;
+	unsigned veto_tokens; /* vetoes that may be taken now */
+	int64_t veto_refilled_ms; /* when the last token was added */
+	uint64_t vetoes_dropped; /* since the last veto taken */
+	uint64_t vetoes_dropped_total;
 };
 
 /*
@@ -75,6 +100,12 @@ struct timeline {
  * command ends.
  */
 void timeline_init(struct timeline *t, size_t max, timeline_callback on_end, void *userdata);
+
+/*
+ * timeline_set_veto_callback: call `fn` (may be NULL) for each hook veto
+ * taken.  Vetoes are recorded as violations with or without a callback.
+ */
+void timeline_set_veto_callback(struct timeline *t, timeline_veto_callback fn, void *userdata);
 
 /* timeline_done: free every record and the scanner. */
 void timeline_done(struct timeline *t);

@@ -33,6 +33,7 @@ static const char *const source_names[VIOLATION_SOURCE_COUNT] = {
 	[VIOLATION_SOURCE_HTTP] = "http",     [VIOLATION_SOURCE_SOCKS] = "socks",
 	[VIOLATION_SOURCE_COMMAND] = "command", [VIOLATION_SOURCE_EXEC] = "exec",
 	[VIOLATION_SOURCE_PROMPT] = "prompt", [VIOLATION_SOURCE_EBPF] = "ebpf",
+	[VIOLATION_SOURCE_HOOK] = "hook",
 };
 
 static const char *const action_names[VIOLATION_ACTION_COUNT] = {

@@ -36,10 +36,11 @@ enum violation_kind {
 enum violation_source {
 	VIOLATION_SOURCE_HTTP, /* the HTTP proxy */
 	VIOLATION_SOURCE_SOCKS, /* the SOCKS5 proxy */
-	VIOLATION_SOURCE_COMMAND, /* command policy: preflight or a shell hook */
+	VIOLATION_SOURCE_COMMAND, /* command policy: the preflight */
 	VIOLATION_SOURCE_EXEC, /* the runtime exec policy */
 	VIOLATION_SOURCE_PROMPT, /* a policy change made at the command prompt */
 	VIOLATION_SOURCE_EBPF, /* the eBPF monitor */
+	VIOLATION_SOURCE_HOOK, /* a shell hook's veto: a claim printed from inside the sandbox */
 	VIOLATION_SOURCE_COUNT,
 };
 

@@ -6,9 +6,10 @@
 #   - FENCE_PROMPT_MARKER (default "[fence] ", empty for none) before PS1;
 #   - OSC 133 A/B around the prompt, OSC 633 E (command text) and 133 C
 #     before a command line runs, 133 D;STATUS after it, OSC 7 for $PWD;
-#   - with FENCE_HOOK_BIN set, '$FENCE_HOOK_BIN hook check -- LINE' before
-#     each command line; a refused line prints the checker's one-line
-#     reason and does not run (a DEBUG trap with extdebug).
+#   - with FENCE_HOOK_BIN set, '$FENCE_HOOK_BIN hook check --mark -- LINE'
+#     before each command line; a refused line prints the checker's
+#     one-line reason and its veto mark (OSC 33623) and does not run (a
+#     DEBUG trap with extdebug).
 # The check is a convenience: the sandbox enforces every rule underneath.
 
 if [[ -z ${FENCE_BASH_NORC-} && -r ~/.bashrc ]]; then
@@ -103,7 +104,7 @@ __fence_check() {
 	local rc
 	[[ -n ${FENCE_HOOK_BIN-} ]] || return 0
 	__fence_may_match "$1" || return 0
-	"$FENCE_HOOK_BIN" hook check -- "$1" 2>"$__fence_tty"
+	"$FENCE_HOOK_BIN" hook check --mark -- "$1" 2>"$__fence_tty"
 	rc=$?
 	[[ $rc -le 1 ]] && return $rc
 	[[ $rc == 130 ]] && return 2

@@ -7,9 +7,9 @@
 #     prompt;
 #   - OSC 133 A/B around the prompt, OSC 633 E (command text) and 133 C
 #     before a command line runs, 133 D;STATUS after it, OSC 7 for $PWD;
-#   - with FENCE_HOOK_BIN set, '$FENCE_HOOK_BIN hook check -- LINE' from an
-#     Enter binding; a refused line prints the checker's one-line reason
-#     and does not run.
+#   - with FENCE_HOOK_BIN set, '$FENCE_HOOK_BIN hook check --mark -- LINE'
+#     from an Enter binding; a refused line prints the checker's one-line
+#     reason and its veto mark (OSC 33623) and does not run.
 # The check is a convenience: the sandbox enforces every rule underneath.
 
 status is-interactive; or exit 0
@@ -76,7 +76,7 @@ function __fence_check
     set -g __fence_reason
     set -q FENCE_HOOK_BIN; and test -n "$FENCE_HOOK_BIN"; or return 0
     __fence_may_match $argv[1]; or return 0
-    set -g __fence_reason ($FENCE_HOOK_BIN hook check -- $argv[1] 2>&1)
+    set -g __fence_reason ($FENCE_HOOK_BIN hook check --mark -- $argv[1] 2>&1)
     set -l rc $status
     test $rc -le 1; and return $rc
     test $rc -eq 130; and return 2

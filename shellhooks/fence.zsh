@@ -7,9 +7,9 @@
 #   - FENCE_PROMPT_MARKER (default "[fence] ", empty for none) before PS1;
 #   - OSC 133 A/B around the prompt, OSC 633 E (command text) and 133 C
 #     before a command line runs, 133 D;STATUS after it, OSC 7 for $PWD;
-#   - with FENCE_HOOK_BIN set, '$FENCE_HOOK_BIN hook check -- LINE' from the
-#     accept-line widget; a refused line prints the checker's one-line
-#     reason and does not run.
+#   - with FENCE_HOOK_BIN set, '$FENCE_HOOK_BIN hook check --mark -- LINE'
+#     from the accept-line widget; a refused line prints the checker's
+#     one-line reason and its veto mark (OSC 33623) and does not run.
 # The check is a convenience: the sandbox enforces every rule underneath.
 
 [[ -n ${__fence_loaded-} ]] && return
@@ -81,7 +81,7 @@ __fence_check() {
 	__fence_reason=
 	[[ -n ${FENCE_HOOK_BIN-} ]] || return 0
 	__fence_may_match "$1" || return 0
-	__fence_reason=$($FENCE_HOOK_BIN hook check -- "$1" 2>&1)
+	__fence_reason=$($FENCE_HOOK_BIN hook check --mark -- "$1" 2>&1)
 	rc=$?
 	(( rc <= 1 )) && return rc
 	(( rc == 130 )) && return 2

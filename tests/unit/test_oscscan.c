@@ -16,7 +16,7 @@
 #include "session/timeline.h"
 #include "util/util.h"
 
-/* An event log: one line per mark, e.g. "D 3" or "E git push". */
+/* An event log: one line per mark, e.g. "D 3", "E git push" or "V LINE | REASON". */
 struct log {
 	char text[8192];
 	size_t len;
@@ -30,6 +30,9 @@ static void log_event(const struct oscscan_event *ev, void *userdata)
 
 	if (ev->type == OSCSCAN_COMMAND_END)
 		n = snprintf(l->text + l->len, sizeof(l->text) - l->len, "D %d\n", ev->status);
+	else if (ev->type == OSCSCAN_VETO)
+		n = snprintf(l->text + l->len, sizeof(l->text) - l->len, "V %s | %s\n", ev->text,
+			     ev->detail);
 	else if (ev->text)
 		n = snprintf(l->text + l->len, sizeof(l->text) - l->len, "%c %s\n",
 			     names[ev->type], ev->text);
@@ -68,6 +71,7 @@ static const char cycle[] =
 	"\x1b]133;A\x07[fence] $ \x1b]133;B\x1b\\"
 	"git push\r\n"
 	"\x1b]633;E;git push \\x3b echo a\\\\b\x07"
+	"\x1b]33623;veto;git push;blocked by \\x3b rule\x07"
 	"\x1b]133;C\x1b\\"
 	"output \xc3\xa9\r\n"
 	"\x1b]133;D;3\x07"
@@ -79,6 +83,7 @@ static const char cycle_log[] = "7 /home/ana/my dir\n"
 				"A\n"
 				"B\n"
 				"E git push ; echo a\\b\n"
+				"V git push | blocked by ; rule\n"
 				"C\n"
 				"D 3\n"
 				"D -1\n";
@@ -173,6 +178,53 @@ START_TEST(command_line_escapes_decode)
 	ck_assert_str_eq(scan_whole("\x1b]633;E;a\\x3Bb;nonce123\x07").text, "E a;b\n");
 	ck_assert_str_eq(scan_whole("\x1b]633;E;\\q \\x4 \\\x07").text, "E \\q \\x4 \\\n");
 	ck_assert_str_eq(scan_whole("\x1b]633;E;\x07").text, "E \n");
+}
+END_TEST
+
+START_TEST(veto_marks_decode)
+{
+	ck_assert_str_eq(scan_whole("\x1b]33623;veto;rm -rf /;default rule 'rm -rf /'\x07").text,
+			 "V rm -rf / | default rule 'rm -rf /'\n");
+	/* Fields after the reason are for later versions. */
+	ck_assert_str_eq(scan_whole("\x1b]33623;veto;a\\x3bb;why;extra\x1b\\").text, "V a;b | why\n");
+	ck_assert_str_eq(scan_whole("\x1b]33623;veto;a\x07").text, "V a | \n");
+	/* No line, another verb, another number: nothing. */
+	ck_assert_str_eq(scan_whole("\x1b]33623;veto;;why\x07").text, "");
+	ck_assert_str_eq(scan_whole("\x1b]33623;veto;\\x00ls;why\x07").text, "");
+	ck_assert_str_eq(scan_whole("\x1b]33623;veto;ls\\x00rm;why\\x00not\x07").text, "V ls | why\n");
+	ck_assert_str_eq(scan_whole("\x1b]33623;veto\x07").text, "");
+	ck_assert_str_eq(scan_whole("\x1b]33623;allow;git push\x07").text, "");
+	ck_assert_str_eq(scan_whole("\x1b]33624;veto;x;y\x07").text, "");
+	ck_assert_str_eq(scan_whole("\x1b]3362;veto;x;y\x07").text, "");
+}
+END_TEST
+
+START_TEST(encoded_fields_round_trip)
+{
+	static const char *const samples[] = { "", "plain", "a;b", "back\\slash\\x41",
+					       "esc\x1b]0;t\x07 bel", "tab\tnl\n del\x7f",
+					       "\xc3\xa9t\xc3\xa9" };
+
+	for (size_t i = 0; i < ELEMENTSOF(samples); i++) {
+		_cleanup_free_ char *enc = oscscan_encode_field(samples[i]);
+		_cleanup_free_ char *dec = xmalloc(strlen(enc) + 1);
+
+		ck_assert_msg(!strpbrk(enc, ";\x07\x1b\x18\x1a"), "'%s' kept a special byte", enc);
+		oscscan_decode_line(enc, strlen(enc), dec);
+		ck_assert_str_eq(dec, samples[i]);
+	}
+}
+END_TEST
+
+START_TEST(veto_mark_scans_back)
+{
+	_cleanup_free_ char *mark = oscscan_veto_mark("echo 'a;b' \x1b[31m", "rule 'x'");
+	struct log l = scan_whole(mark);
+
+	ck_assert_str_eq(l.text, "V echo 'a;b' \x1b[31m | rule 'x'\n");
+	free(mark);
+	mark = oscscan_veto_mark("ls", NULL);
+	ck_assert_str_eq(mark, "\x1b]33623;veto;ls;\x07");
 }
 END_TEST
 
@@ -384,6 +436,99 @@ START_TEST(timeline_violation_ring_drops_oldest)
 }
 END_TEST
 
+/* Veto callback: count the calls and keep the last dropped count. */
+struct vetoes {
+	int calls;
+	uint64_t dropped;
+	char last[64];
+};
+
+static void on_veto(const struct timeline_violation *v, uint64_t dropped, void *userdata)
+{
+	struct vetoes *vs = userdata;
+
+	vs->calls++;
+	vs->dropped = dropped;
+	snprintf(vs->last, sizeof(vs->last), "%s|%s|%s|%s", v->kind, v->target,
+		 v->detail ? v->detail : "-", v->command ? v->command : "-");
+}
+
+START_TEST(timeline_veto_is_a_violation_under_its_line)
+{
+	struct timeline t;
+	struct vetoes vs = { 0 };
+	static const char prev[] = "\x1b]633;E;ls\x07\x1b]133;C\x07\x1b]133;D;0\x07";
+	static const char veto[] = "\x1b]33623;veto;git push;command.deny 'git push'\x07";
+	const struct timeline_violation *v;
+
+	timeline_init(&t, 0, NULL, NULL);
+	timeline_set_veto_callback(&t, on_veto, &vs);
+	timeline_feed(&t, prev, strlen(prev), 100);
+	/* Within TIMELINE_LATE_MS of 'ls', yet the veto belongs to its own line. */
+	timeline_feed(&t, veto, strlen(veto), 150);
+	ck_assert_int_eq(vs.calls, 1);
+	ck_assert_str_eq(vs.last, "command|git push|command.deny 'git push'|git push");
+	v = timeline_violation_get(&t, 0);
+	ck_assert_uint_eq(v->command_id, 0);
+	ck_assert_int_eq(v->time_ms, 150);
+	timeline_done(&t);
+}
+END_TEST
+
+START_TEST(timeline_vetoes_are_rate_limited)
+{
+	struct timeline t;
+	struct vetoes vs = { 0 };
+	static const char veto[] = "\x1b]33623;veto;x;y\x07";
+
+	timeline_init(&t, 0, NULL, NULL);
+	timeline_set_veto_callback(&t, on_veto, &vs);
+	for (int i = 0; i < 1000; i++)
+		timeline_feed(&t, veto, strlen(veto), 5000);
+	ck_assert_int_eq(vs.calls, TIMELINE_VETO_BURST);
+	ck_assert_uint_eq(timeline_violation_count(&t), TIMELINE_VETO_BURST);
+
+	/* One more per interval, and the callback learns how many were dropped. */
+	timeline_feed(&t, veto, strlen(veto), 5000 + TIMELINE_VETO_INTERVAL_MS - 1);
+	ck_assert_int_eq(vs.calls, TIMELINE_VETO_BURST);
+	timeline_feed(&t, veto, strlen(veto), 5000 + TIMELINE_VETO_INTERVAL_MS);
+	ck_assert_int_eq(vs.calls, TIMELINE_VETO_BURST + 1);
+	ck_assert_uint_eq(vs.dropped, 1000 - TIMELINE_VETO_BURST + 1);
+	timeline_feed(&t, veto, strlen(veto), 5000 + TIMELINE_VETO_INTERVAL_MS);
+	ck_assert_int_eq(vs.calls, TIMELINE_VETO_BURST + 1);
+
+	/* After a long quiet spell the whole burst is back, and no more. */
+	for (int i = 0; i < 100; i++)
+		timeline_feed(&t, veto, strlen(veto), 1000000);
+	ck_assert_int_eq(vs.calls, 2 * TIMELINE_VETO_BURST + 1);
+	timeline_done(&t);
+}
+END_TEST
+
+START_TEST(timeline_veto_text_is_cut)
+{
+	struct timeline t;
+	size_t n = TIMELINE_VETO_MAX_LINE + 100;
+	_cleanup_free_ char *mark = xmalloc(n + 64);
+	const struct timeline_violation *v;
+	char *p = mark;
+
+	p += sprintf(p, "\x1b]33623;veto;");
+	/* Two-byte characters, so that the cut has to step back one byte. */
+	for (size_t i = 0; i + 1 < n; i += 2)
+		p += sprintf(p, "\xc3\xa9");
+	p += sprintf(p, ";r\x07");
+	timeline_init(&t, 0, NULL, NULL);
+	timeline_feed(&t, mark, strlen(mark), 1);
+	v = timeline_violation_get(&t, 0);
+	ck_assert_ptr_nonnull(v);
+	ck_assert_uint_le(strlen(v->target), TIMELINE_VETO_MAX_LINE);
+	ck_assert_uint_eq(strlen(v->target) % 2, 0);
+	ck_assert_str_eq(v->detail, "r");
+	timeline_done(&t);
+}
+END_TEST
+
 static Suite *oscscan_suite(void)
 {
 	Suite *s = suite_create("oscscan");
@@ -402,6 +547,9 @@ static Suite *oscscan_suite(void)
 	tcase_add_test(tc, cancel_and_stray_escape_drop_the_string);
 	tcase_add_test(tc, string_over_the_cap_is_dropped);
 	tcase_add_test(tc, large_foreign_osc_is_not_buffered);
+	tcase_add_test(tc, veto_marks_decode);
+	tcase_add_test(tc, encoded_fields_round_trip);
+	tcase_add_test(tc, veto_mark_scans_back);
 	suite_add_tcase(s, tc);
 
 	tcase_add_test(tl, timeline_records_one_command);
@@ -410,6 +558,9 @@ static Suite *oscscan_suite(void)
 	tcase_add_test(tl, timeline_json_has_nulls_for_unknowns);
 	tcase_add_test(tl, timeline_violations_carry_command);
 	tcase_add_test(tl, timeline_violation_ring_drops_oldest);
+	tcase_add_test(tl, timeline_veto_is_a_violation_under_its_line);
+	tcase_add_test(tl, timeline_vetoes_are_rate_limited);
+	tcase_add_test(tl, timeline_veto_text_is_cut);
 	suite_add_tcase(s, tl);
 	return s;
 }
