@@ -595,7 +595,7 @@ static int run_open_exec_socket(struct run *run)
 }
 
 /* Print one rejected exec of the argv supervisor. */
-static void report_exec(const char *line, void *userdata)
+static void report_exec(const struct execsuper_event *ev, const char *line, void *userdata)
 {
 	fprintf(stderr, "%s\n", line);
 }

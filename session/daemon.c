@@ -323,7 +323,7 @@ static void daemon_shutdown(struct daemon *d)
 	uv_close((uv_handle_t *)&d->sig_hup, on_handle_closed);
 	if (d->control_active)
 		uv_close((uv_handle_t *)&d->control_poll, on_handle_closed);
-	launch_close_proxy(&d->launch);
+	launch_stop(&d->launch); /* the proxies and the exec supervisor */
 	/* on_shell_exit closes the process handle once bwrap is reaped. */
 	if (d->shell_running)
 		uv_process_kill(&d->shell, SIGKILL);
@@ -464,11 +464,57 @@ const char *daemon_attribute(struct daemon *d, const char *kind, const char *tar
 	return timeline_add_violation(&d->timeline, now_ms(), kind, target, detail)->command;
 }
 
+/* argv exec policy: a refused exec becomes one record, under the command line running then. */
+static void on_exec_refused(const struct execsuper_event *ev, const char *line, void *userdata)
+{
+	struct daemon *d = userdata;
+	_cleanup_free_ char *detail = launch_exec_detail(ev);
+	const char *target = ev->path ? ev->path : "?";
+	const char *command;
+
+	log_debug("%s", line);
+	d->violations++;
+	command = daemon_attribute(d, "exec", target, detail);
+	violation_session_post(d, &(struct violation){
+					  .source = VIOLATION_SOURCE_EXEC,
+					  .kind = VIOLATION_EXEC,
+					  .action = VIOLATION_DENIED,
+					  .target = target,
+					  .detail = detail,
+					  .pid = ev->pid,
+					  .comm = ev->comm[0] ? ev->comm : NULL,
+					  .command = command,
+				  });
+}
+
+/*
+ * Shell hooks: a veto mark that the timeline let through its rate limit.
+ * The mark is printed inside the sandbox, so it is recorded as the hook's
+ * claim (source "hook") and nothing else.
+ */
+static void on_hook_veto(const struct timeline_violation *tv, uint64_t dropped, void *userdata)
+{
+	struct daemon *d = userdata;
+
+	if (dropped)
+		log_debug("%llu hook vetoes were dropped by the rate limit", (unsigned long long)dropped);
+	d->violations++;
+	violation_session_post(d, &(struct violation){
+					  .time_ms = tv->time_ms,
+					  .source = VIOLATION_SOURCE_HOOK,
+					  .kind = VIOLATION_COMMAND,
+					  .action = VIOLATION_DENIED,
+					  .target = tv->target,
+					  .detail = tv->detail,
+					  .command = tv->command,
+				  });
+}
+
 /* Start the sandboxed shell on the PTY slave. */
 static int spawn_shell(struct daemon *d, int slave, char **ret_error)
 {
 	struct sandbox_launch *l = &d->launch.sandbox;
-	uv_stdio_container_t stdio[5];
+	uv_stdio_container_t stdio[6];
 	uv_process_options_t po = {0};
 	_cleanup_free_ char *dir = NULL;
 	int r;
@@ -489,21 +535,28 @@ static int spawn_shell(struct daemon *d, int slave, char **ret_error)
 	stdio[SANDBOX_SPEC_FD].data.fd = l->spec_fd;
 	stdio[SANDBOX_CONTROL_FD].flags = UV_INHERIT_FD;
 	stdio[SANDBOX_CONTROL_FD].data.fd = l->control_child_fd;
+	stdio[SANDBOX_EXEC_FD].flags = UV_INHERIT_FD; /* argv exec policy */
+	stdio[SANDBOX_EXEC_FD].data.fd = d->launch.exec_child_fd;
 	po.file = l->argv.v[0];
 	po.args = l->argv.v;
 	po.env = l->env.v;
 	po.cwd = d->cwd;
 	po.stdio = stdio;
-	po.stdio_count = 5;
+	po.stdio_count = d->launch.exec_supervise ? 6 : 5;
 	/* A new session without a controlling terminal: fence's init takes
 	 * the PTY as its controlling terminal inside the sandbox. */
 	po.flags = UV_PROCESS_DETACHED;
 	po.exit_cb = on_shell_exit;
 	d->shell.data = d;
+	r = launch_start_exec(&d->launch, d->loop, on_exec_refused, d, ret_error);
+	if (r < 0) {
+		launch_close_child_fds(&d->launch);
+		return r;
+	}
 	/* violations: the eBPF monitor watches the pid namespace of the bwrap spawned next */
 	violation_session_ebpf_start(d);
 	r = uv_spawn(d->loop, &d->shell, &po);
-	sandbox_close_child_fds(l);
+	launch_close_child_fds(&d->launch);
 	if (r < 0) {
 		*ret_error = xasprintf("cannot start '%s': %s", l->argv.v[0], uv_strerror(r));
 		return r;
@@ -528,6 +581,7 @@ static int daemon_setup(struct daemon *d, char **ret_error)
 	violation_session_start(d);
 	d->screen = screen_new(d->rows, d->cols, &lim);
 	timeline_init(&d->timeline, 0, NULL, NULL);
+	timeline_set_veto_callback(&d->timeline, on_hook_veto, d);
 	screen_set_reply(d->screen, on_screen_reply, d);
 	uv_timer_init(d->loop, &d->render_timer);
 	uv_timer_init(d->loop, &d->drain_timer);
@@ -609,7 +663,7 @@ int daemon_run(const struct session_options *o, int ready_fd)
 		report_ready(ready_fd, error);
 		if (d.socket_path)
 			unlink(d.socket_path);
-		launch_close_proxy(&d.launch);
+		launch_stop(&d.launch);
 		launch_done(&d.launch);
 		return FENCE_EXIT_FAILURE;
 	}

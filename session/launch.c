@@ -10,6 +10,11 @@
  * to them.  The shell runs under fence's init with the PTY slave as its
  * controlling terminal, so job control works inside.
  *
+ * With the argv exec policy, the shell's process installs a seccomp
+ * filter that sends every exec to the daemon, which decides each one on
+ * its loop (platform/linux/execsuper.h): the shell itself, fence's hooks
+ * and every program started inside, typed or not.
+ *
  * The platform's mount plan masks the user's runtime directory (and with
  * it the session sockets) and tmux's socket directories inside the
  * sandbox; the fallback socket directory is under /tmp, which is a fresh
@@ -23,6 +28,7 @@
 
 #include <pwd.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include "platform/linux/execmask.h"
@@ -142,6 +148,31 @@ static int prepare_shell(struct shell_launch *l, const struct session_options *o
 	return r;
 }
 
+/*
+ * argv exec policy: check that the kernel can notify execs and create the
+ * socket pair whose child end becomes the sandbox's SANDBOX_EXEC_FD.
+ */
+static int open_exec_socket(struct shell_launch *l, char **ret_error)
+{
+	int fds[2];
+
+	if (!execsuper_supported()) {
+		*ret_error = xstrdup("cannot use runtimeExecPolicy 'argv': this kernel or libseccomp "
+				     "has no seccomp user notification");
+		return -EOPNOTSUPP;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0) {
+		int r = -errno;
+
+		*ret_error = xasprintf("cannot create the exec supervisor socket: %s", strerror(-r));
+		return r;
+	}
+	l->exec_fd = fds[0];
+	l->exec_child_fd = fds[1];
+	l->exec_supervise = true;
+	return 0;
+}
+
 int launch_prepare(uv_loop_t *loop, const struct session_options *opts, const char *cwd,
 		   const char *sockdir, proxy_event_fn on_event, void *userdata,
 		   struct shell_launch *ret, char **ret_error)
@@ -196,8 +227,14 @@ int launch_prepare(uv_loop_t *loop, const struct session_options *opts, const ch
 		.shell = ret->argv.v[0],
 	};
 
-	if (ret->cfg.config.command.runtime_exec_policy != EXEC_POLICY_ARGV)
+	if (ret->cfg.config.command.runtime_exec_policy != EXEC_POLICY_ARGV) {
 		execmask_build(&mask_req, &masks);
+	} else {
+		r = open_exec_socket(ret, ret_error);
+		if (r < 0)
+			return r;
+		spec.exec_supervise = true;
+	}
 	for (size_t i = 0; i < masks.warnings.n; i++)
 		log_debug("exec mask warning: %s", masks.warnings.v[i]);
 	spec.exec_masks = &masks.paths;
@@ -217,16 +254,57 @@ int launch_prepare(uv_loop_t *loop, const struct session_options *opts, const ch
 	return 0;
 }
 
-void launch_close_proxy(struct shell_launch *l)
+int launch_start_exec(struct shell_launch *l, uv_loop_t *loop, execsuper_report_fn report,
+		      void *userdata, char **ret_error)
+{
+	int r;
+
+	if (!l->exec_supervise || l->exec_fd < 0)
+		return 0;
+	r = execsuper_start(loop, TAKE_FD(l->exec_fd), &l->cfg.config, report, userdata,
+			    &l->execsuper);
+	if (r < 0)
+		*ret_error = xasprintf("cannot start the exec supervisor: %s", strerror(-r));
+	return r;
+}
+
+void launch_close_child_fds(struct shell_launch *l)
+{
+	sandbox_close_child_fds(&l->sandbox);
+	if (l->exec_supervise && l->exec_child_fd >= 0)
+		close(TAKE_FD(l->exec_child_fd));
+}
+
+char *launch_exec_detail(const struct execsuper_event *ev)
+{
+	_cleanup_free_ char *args = ev->argc ? cmdline_quote_argv(ev->argv) : NULL;
+
+	if (ev->rule)
+		return xasprintf("argv: %s; rule: %s '%s'", args ? args : "",
+				 command_rule_source_to_string(ev->source), ev->rule);
+	return xasprintf("%s%s%sreason: %s", args ? "argv: " : "", args ? args : "",
+			 args ? "; " : "", ev->failure ? ev->failure : "refused");
+}
+
+void launch_stop(struct shell_launch *l)
 {
 	if (l->proxy)
 		proxy_close(l->proxy);
 	l->proxy = NULL;
+	/* Execs still pending then fail, which is harmless: the session is ending. */
+	execsuper_stop(l->execsuper);
+	l->execsuper = NULL;
 }
 
 void launch_done(struct shell_launch *l)
 {
 	sandbox_launch_done(&l->sandbox);
+	if (l->exec_supervise) {
+		if (l->exec_fd >= 0)
+			close(l->exec_fd);
+		if (l->exec_child_fd >= 0)
+			close(l->exec_child_fd);
+	}
 	config_result_done(&l->cfg);
 	/* The proxies removed their sockets when they closed. */
 	if (l->proxy_dir)

@@ -376,11 +376,22 @@ char *execsuper_format(const struct execsuper_event *ev)
 	return line;
 }
 
+/* Read the process name of pid into buf (TASK_COMM_LEN bytes); "" when gone. */
+static void read_comm(pid_t pid, char *buf, size_t size)
+{
+	_cleanup_free_ char *path = xasprintf("/proc/%d/comm", (int)pid);
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+
+	buf[0] = '\0';
+	if (f && fgets(buf, (int)size, f))
+		buf[strcspn(buf, "\n")] = '\0';
+}
+
 /*
  * Report a rejection, but only once per process and argv: a shell that
  * gets EPERM tries the same command in every $PATH directory.
  */
-static void report_once(struct execsuper *s, const struct execsuper_event *ev)
+static void report_once(struct execsuper *s, struct execsuper_event *ev)
 {
 	_cleanup_free_ char *line = execsuper_format(ev);
 	char *key = xasprintf("%d", (int)ev->pid);
@@ -397,7 +408,9 @@ static void report_once(struct execsuper *s, const struct execsuper_event *ev)
 	}
 	free(s->last_report);
 	s->last_report = key;
-	s->report(line, s->userdata);
+	/* The tracee waits for the answer, so the pid is still its own. */
+	read_comm(ev->pid, ev->comm, sizeof(ev->comm));
+	s->report(ev, line, s->userdata);
 }
 
 /* Decide one received notification and fill the response. */

@@ -50,10 +50,16 @@ struct execsuper_event {
 	enum command_rule_source source; /* the deciding list, NONE when none matched */
 	const char *rule; /* the matched rule, or NULL */
 	const char *failure; /* why it was rejected without a rule, or NULL */
+	char comm[16]; /* rejections: the tracee's process name, "" when unknown */
 };
 
-/* Called for each rejected exec with its `[fence:linux]` line (no newline). */
-typedef void (*execsuper_report_fn)(const char *line, void *userdata);
+/*
+ * Called for each rejected exec with the decided event and its
+ * `[fence:linux]` line (no newline), both valid during the call only.
+ * The tracee still waits for the answer meanwhile, so /proc/PID is its.
+ */
+typedef void (*execsuper_report_fn)(const struct execsuper_event *ev, const char *line,
+				    void *userdata);
 
 /*
  * execsuper_supported: whether the kernel and libseccomp offer seccomp

@@ -129,9 +129,11 @@ START_TEST(format_of_a_failure_has_a_reason)
 }
 END_TEST
 
-static void collect(const char *line, void *userdata)
+/* Keep each report's line, then its path, rule and argc as one more line. */
+static void collect(const struct execsuper_event *ev, const char *line, void *userdata)
 {
 	strv_push(userdata, line);
+	strv_pushf(userdata, "%s %s %zu", ev->path, ev->rule ? ev->rule : "-", ev->argc);
 }
 
 /* The tracee: install the filter, try a denied exec, then an allowed one. */
@@ -179,8 +181,9 @@ START_TEST(round_trip_through_the_kernel)
 	ck_assert_int_eq(waitpid(pid, &ws, 0), pid);
 	ck_assert(WIFEXITED(ws));
 	ck_assert_int_eq(WEXITSTATUS(ws), 0);
-	ck_assert_uint_eq(reports.n, 1);
+	ck_assert_uint_eq(reports.n, 2);
 	ck_assert_ptr_nonnull(strstr(reports.v[0], "exec=\"/nonexistent/bin/git\" argv=[\"git\",\"push\"]"));
+	ck_assert_str_eq(reports.v[1], "/nonexistent/bin/git git push 2");
 
 	execsuper_stop(s);
 	uv_run(&loop, UV_RUN_DEFAULT);
