@@ -91,6 +91,9 @@ static void on_denial(const struct ebpfmon_record *rec, void *userdata)
 	const char *command;
 	char detail[96];
 
+	/* argv exec policy: the supervisor's EPERM is its own record, with argv and rule. */
+	if (kind == VIOLATION_EXEC && rec->err == EPERM && d->launch.exec_supervise)
+		return;
 	snprintf(detail, sizeof(detail), "%s: %s", rec->syscall, errname ? errname : "?");
 	d->violations++;
 	command = daemon_attribute(d, violation_kind_name(kind), target, detail);
