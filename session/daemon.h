@@ -82,8 +82,7 @@ struct daemon {
 	bool kill_requested; /* a control client sent kill: no exit record */
 	int64_t used_ms; /* when a terminal client last attached, typed or detached */
 	int exit_code, exit_signal;
-	/* Requests the proxies refused.  TODO: other violation sources (exec,
-	 * file, command hooks) join when the violation bus exists. */
+	/* Denials for `fence ls`: proxy, eBPF, exec supervisor and hook veto records. */
 	unsigned violations;
 };
 
