@@ -263,9 +263,13 @@ int launch_start_exec(struct shell_launch *l, uv_loop_t *loop, execsuper_report_
 		return 0;
 	r = execsuper_start(loop, TAKE_FD(l->exec_fd), &l->cfg.config, report, userdata,
 			    &l->execsuper);
-	if (r < 0)
+	if (r < 0) {
 		*ret_error = xasprintf("cannot start the exec supervisor: %s", strerror(-r));
-	return r;
+		return r;
+	}
+	/* The shell itself, as path mode exempts it from the masks. */
+	execsuper_allow_first(l->execsuper);
+	return 0;
 }
 
 void launch_close_child_fds(struct shell_launch *l)

@@ -49,7 +49,8 @@ int launch_prepare(uv_loop_t *loop, const struct session_options *opts, const ch
 /*
  * launch_start_exec: argv exec policy: answer the sandbox's exec
  * notifications on loop from now on, calling `report` for each refused
- * exec.  Call before spawning bwrap; a no-op (0) in path mode.  Returns 0,
+ * exec.  The first exec, the shell's own, goes through unchecked.  Call
+ * before spawning bwrap; a no-op (0) in path mode.  Returns 0,
  * or a negative errno and one owned message in *ret_error.
  */
 int launch_start_exec(struct shell_launch *l, uv_loop_t *loop, execsuper_report_fn report,

@@ -87,6 +87,14 @@ int execsuper_start(uv_loop_t *loop, int sock_fd, const struct fence_config *c,
 		    execsuper_report_fn report, void *userdata, struct execsuper **ret);
 
 /*
+ * execsuper_allow_first: let the next exec through without a check.  A
+ * session calls it right after execsuper_start for its shell, which fence
+ * chose itself (path mode exempts it from the masks too).  The filter is
+ * installed just before that exec, so no other process can come first.
+ */
+void execsuper_allow_first(struct execsuper *s);
+
+/*
  * execsuper_stop: close the supervisor's handles and fds; it is freed by
  * the close callbacks, so run the loop afterwards.  Pending execs of a
  * still-running sandbox then fail (the kernel answers ENOSYS).  NULL is a

@@ -193,6 +193,60 @@ START_TEST(round_trip_through_the_kernel)
 }
 END_TEST
 
+/* The tracee: the same denied exec twice; the first may go through to ENOENT. */
+static _Noreturn void tracee_twice(int sock)
+{
+	char *push[] = { "git", "push", NULL };
+
+	if (execsuper_install(sock) < 0)
+		_exit(90);
+	execv("/nonexistent/bin/git", push);
+	if (errno != ENOENT)
+		_exit(91);
+	execv("/nonexistent/bin/git", push);
+	_exit(errno == EPERM ? 0 : 92);
+}
+
+START_TEST(first_exec_can_go_unchecked)
+{
+	struct fence_config c = config_denying("git push");
+	struct strv reports = { 0 };
+	struct execsuper *s = NULL;
+	uv_loop_t loop;
+	int sv[2], ws;
+	pid_t pid;
+
+	if (!execsuper_supported()) {
+		ck_assert_msg(!getenv("FENCE_TEST_MUST_WORK"), "no seccomp user notification");
+		return;
+	}
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		close(sv[0]);
+		tracee_twice(sv[1]);
+	}
+	close(sv[1]);
+
+	ck_assert_int_eq(uv_loop_init(&loop), 0);
+	ck_assert_int_eq(execsuper_start(&loop, sv[0], &c, collect, &reports, &s), 0);
+	execsuper_allow_first(s);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	ck_assert_int_eq(waitpid(pid, &ws, 0), pid);
+	ck_assert(WIFEXITED(ws));
+	ck_assert_int_eq(WEXITSTATUS(ws), 0);
+	/* Only the second exec was checked, and refused. */
+	ck_assert_uint_eq(reports.n, 2);
+
+	execsuper_stop(s);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	ck_assert_int_eq(uv_loop_close(&loop), 0);
+	strv_done(&reports);
+	strv_done(&c.command.deny);
+}
+END_TEST
+
 START_TEST(stop_before_any_listener)
 {
 	struct fence_config c = config_denying("x");
@@ -229,6 +283,7 @@ static Suite *execsuper_suite(void)
 	tc = tcase_create("supervise");
 	tcase_set_timeout(tc, 20);
 	tcase_add_test(tc, round_trip_through_the_kernel);
+	tcase_add_test(tc, first_exec_can_go_unchecked);
 	tcase_add_test(tc, stop_before_any_listener);
 	suite_add_tcase(s, tc);
 	return s;
