@@ -179,6 +179,20 @@ static int start_session(struct shell_args *a)
 		a->session.cols = ws.ws_col;
 	}
 	r = session_start(&a->session, &error);
+	/* Another `fence shell` of this name started its daemon at the same
+	 * moment: attach to that one once it listens. */
+	for (int tries = 0; r == -EBUSY && tries < 3; tries++) {
+		free(error);
+		error = NULL;
+		r = session_wait_running(a->name, 30000);
+		if (r == -ESRCH)
+			r = session_start(&a->session, &error);
+		else if (r < 0)
+			error = xasprintf("the other start of this session did not finish: %s",
+					  strerror(-r));
+	}
+	if (r == -EBUSY)
+		error = xstrdup("another fence shell keeps starting it");
 	if (r < 0) {
 		msg_error("cannot start session '%s': %s", a->name, error);
 		return FENCE_EXIT_FAILURE;

@@ -628,7 +628,8 @@ static void report_ready(int fd, const char *error)
 int daemon_run(const struct session_options *o, int ready_fd)
 {
 	struct daemon d = {0};
-	_cleanup_free_ char *error = NULL;
+	_cleanup_free_ char *error = NULL, *dir = NULL;
+	int lock_fd = -1;
 	char cwd[4096];
 	int r;
 
@@ -643,16 +644,31 @@ int daemon_run(const struct session_options *o, int ready_fd)
 	d.master_fd = -1;
 	d.cwd = xstrdup(getcwd(cwd, sizeof(cwd)) ? cwd : "/");
 	d.socket_path = NULL;
-	{
-		_cleanup_free_ char *dir = NULL;
-
-		r = session_dir(&dir);
-		if (r == 0)
-			r = session_socket_path(dir, d.name, &d.socket_path);
-		if (r < 0)
-			error = xasprintf("cannot use the session directory '%s': %s", dir ? dir : "",
-					  strerror(-r));
+	r = session_dir(&dir);
+	if (r == 0)
+		r = session_socket_path(dir, d.name, &d.socket_path);
+	if (r < 0)
+		error = xasprintf("cannot use the session directory '%s': %s", dir ? dir : "",
+				  strerror(-r));
+	/* One daemon per name: a second one started at the same moment
+	 * leaves before it touches anything, and its client attaches to the
+	 * first. */
+	if (!error) {
+		lock_fd = session_lock(dir, d.name);
+		if (lock_fd == -EWOULDBLOCK) {
+			log_debug("session '%s' is already starting in another daemon", d.name);
+			report_ready(ready_fd, SESSION_START_BUSY);
+			free(d.socket_path);
+			free(d.cwd);
+			free(d.name);
+			return FENCE_EXIT_FAILURE;
+		}
+		if (lock_fd < 0)
+			error = xasprintf("cannot lock session '%s' in '%s': %s", d.name, dir,
+					  strerror(-lock_fd));
 	}
+	if (!error)
+		session_sweep(dir, NULL);
 	if (!error) {
 		signal(SIGPIPE, SIG_IGN);
 		log_debug("session '%s' starting in '%s', %dx%d", d.name, d.cwd, d.cols, d.rows);
@@ -665,6 +681,7 @@ int daemon_run(const struct session_options *o, int ready_fd)
 			unlink(d.socket_path);
 		launch_stop(&d.launch);
 		launch_done(&d.launch);
+		session_unlock(dir, d.name, lock_fd);
 		return FENCE_EXIT_FAILURE;
 	}
 	report_ready(ready_fd, NULL);
@@ -678,6 +695,8 @@ int daemon_run(const struct session_options *o, int ready_fd)
 	free(d.pty_pending);
 	violation_session_stop(&d);
 	configwatch_done(&d);
+	/* Last, when the socket and the shared directories are gone. */
+	session_unlock(dir, d.name, lock_fd);
 	free(d.socket_path);
 	free(d.cwd);
 	free(d.name);

@@ -133,8 +133,9 @@ int session_connect(const char *name)
 	memcpy(sun.sun_path, path, strlen(path) + 1);
 	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
 		r = -errno;
-		/* No daemon listens: it died without removing its socket. */
-		if (r == -ECONNREFUSED)
+		/* No daemon listens: it died without removing its socket.  One
+		 * that holds the lock is only about to listen. */
+		if (r == -ECONNREFUSED && !session_lock_held(dir, name))
 			unlink(path);
 		return r;
 	}
@@ -194,4 +195,140 @@ int session_dir_names(const char *suffix, time_t max_age, struct strv *ret_names
 int session_list(struct strv *ret_names)
 {
 	return session_dir_names(".sock", 0, ret_names);
+}
+
+/* The open file description lock on all of fd, F_WRLCK to set or to test. */
+static int lock_op(int fd, int cmd, struct flock *fl)
+{
+	*fl = (struct flock){.l_type = F_WRLCK, .l_whence = SEEK_SET};
+	return fcntl(fd, cmd, fl) < 0 ? -errno : 0;
+}
+
+int session_lock(const char *dir, const char *name)
+{
+	_cleanup_free_ char *path = xasprintf("%s/%s.lock", dir, name);
+
+	/* A holder deletes the file before it lets go, so a lock taken on a
+	 * file that is no longer at path protects nothing: open it again. */
+	for (;;) {
+		_cleanup_close_ int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+		struct stat a, b;
+		struct flock fl;
+		int r;
+
+		if (fd < 0)
+			return -errno;
+		r = lock_op(fd, F_OFD_SETLK, &fl);
+		if (r == -EAGAIN || r == -EACCES)
+			return -EWOULDBLOCK;
+		if (r < 0)
+			return r;
+		if (fstat(fd, &a) < 0)
+			return -errno;
+		if (!S_ISREG(a.st_mode))
+			return -EINVAL;
+		if (lstat(path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+			return TAKE_FD(fd);
+	}
+}
+
+void session_unlock(const char *dir, const char *name, int lock_fd)
+{
+	_cleanup_free_ char *path = NULL;
+
+	if (lock_fd < 0)
+		return;
+	path = xasprintf("%s/%s.lock", dir, name);
+	unlink(path);
+	close(lock_fd);
+}
+
+bool session_lock_held(const char *dir, const char *name)
+{
+	_cleanup_free_ char *path = xasprintf("%s/%s.lock", dir, name);
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct flock fl;
+
+	if (fd < 0)
+		return false;
+	/* F_OFD_GETLK only looks: it never takes the lock from a daemon that starts. */
+	if (lock_op(fd, F_OFD_GETLK, &fl) < 0)
+		return true;
+	return fl.l_type != F_UNLCK;
+}
+
+/* Remove everything below directory fd dfd without following symlinks, then close it. */
+static void remove_below(int dfd, int depth)
+{
+	DIR *d = fdopendir(dfd);
+	struct dirent *de;
+
+	if (!d) {
+		close(dfd);
+		return;
+	}
+	while ((de = readdir(d))) {
+		int sub;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (unlinkat(dirfd(d), de->d_name, 0) == 0 || errno != EISDIR || depth >= 4)
+			continue;
+		sub = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub >= 0)
+			remove_below(sub, depth + 1);
+		unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR);
+	}
+	closedir(d);
+}
+
+/* Remove DIR/NAME+suffix, whatever it is. */
+static void remove_leftover(int dir_fd, const char *name, const char *suffix)
+{
+	_cleanup_free_ char *file = xasprintf("%s%s", name, suffix);
+	int sub;
+
+	if (unlinkat(dir_fd, file, 0) == 0 || errno != EISDIR)
+		return;
+	sub = openat(dir_fd, file, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (sub >= 0)
+		remove_below(sub, 0);
+	unlinkat(dir_fd, file, AT_REMOVEDIR);
+}
+
+void session_sweep(const char *dir, const char *keep)
+{
+	struct strv names = {0};
+	_cleanup_close_ int dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct dirent *de;
+	DIR *d;
+
+	if (dir_fd < 0)
+		return;
+	d = opendir(dir);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+
+		if (n > 5 && strcmp(de->d_name + n - 5, ".lock") == 0)
+			strv_push_take(&names, xstrndup(de->d_name, n - 5));
+	}
+	closedir(d);
+	for (size_t i = 0; i < names.n; i++) {
+		int fd;
+
+		if (!session_name_valid(names.v[i]) || (keep && strcmp(names.v[i], keep) == 0))
+			continue;
+		/* Holding the lock, no daemon of this name can start meanwhile. */
+		fd = session_lock(dir, names.v[i]);
+		if (fd < 0)
+			continue;
+		log_debug("removing what the dead session '%s' left in '%s'", names.v[i], dir);
+		remove_leftover(dir_fd, names.v[i], ".net");
+		remove_leftover(dir_fd, names.v[i], ".shell");
+		remove_leftover(dir_fd, names.v[i], ".sock");
+		session_unlock(dir, names.v[i], fd);
+	}
+	strv_done(&names);
 }

@@ -72,6 +72,24 @@ char *session_log_path(const char *name);
  */
 int session_connect(const char *name);
 
+/*
+ * session_lock: take the lock that one live daemon of session name holds
+ * for its whole life, DIR/NAME.lock (an open file description lock, so
+ * it goes with the daemon however it dies).  Returns the CLOEXEC fd, or
+ * -EWOULDBLOCK when another daemon of that name holds it.
+ */
+int session_lock(const char *dir, const char *name);
+/* session_unlock: delete NAME.lock while still holding it, then close lock_fd. */
+void session_unlock(const char *dir, const char *name, int lock_fd);
+/* session_lock_held: whether a live daemon of session name holds its lock. */
+bool session_lock_held(const char *dir, const char *name);
+/*
+ * session_sweep: remove what dead daemons left in dir (NAME.net,
+ * NAME.shell, NAME.sock): only for names whose lock file is there and can
+ * be taken, so their daemon is provably gone.  Skips the name keep.
+ */
+void session_sweep(const char *dir, const char *keep);
+
 /* session_list: the names of the sockets in the session directory, sorted. */
 int session_list(struct strv *ret_names);
 
@@ -115,10 +133,21 @@ int session_exit_list(struct strv *ret_names);
 /* session_format_age: "45s", "12m", "3h" or "2d" for a duration in seconds. */
 void session_format_age(long long seconds, char *buf, size_t n);
 
+/* What a daemon reports when another daemon of its name is already starting or running. */
+#define SESSION_START_BUSY "busy"
+
+/*
+ * session_wait_running: after session_start() returned -EBUSY, wait up to
+ * timeout_ms for the other daemon of name to listen.  Returns 0 when it
+ * does, -ESRCH when it ended without listening, or -ETIMEDOUT.
+ */
+int session_wait_running(const char *name, int timeout_ms);
+
 /*
  * session_start: fork a daemon for a new session and return once its
- * socket accepts connections.  Returns 0, or a negative errno and an owned
- * message in *ret_error.
+ * socket accepts connections.  Returns 0, -EBUSY when another daemon of
+ * that name holds its lock, or a negative errno and an owned message in
+ * *ret_error.
  */
 int session_start(const struct session_options *o, char **ret_error);
 

@@ -76,6 +76,10 @@ static int read_ready(int fd, char **ret_error)
 	line[strcspn(line, "\n")] = '\0';
 	if (strcmp(line, "ok") == 0)
 		return 0;
+	if (strcmp(line, SESSION_START_BUSY) == 0) {
+		*ret_error = xstrdup("another daemon of this name is starting");
+		return -EBUSY;
+	}
 	*ret_error = xstrdup(n ? line : "the session daemon exited during start-up");
 	return -EIO;
 }
@@ -112,6 +116,29 @@ int session_start(const struct session_options *o, char **ret_error)
 	r = read_ready(p[0], ret_error);
 	close(p[0]);
 	return r;
+}
+
+int session_wait_running(const char *name, int timeout_ms)
+{
+	_cleanup_free_ char *dir = NULL;
+	int r = session_dir(&dir);
+
+	if (r < 0)
+		return r;
+	for (int waited = 0; waited < timeout_ms; waited += 20) {
+		int fd = session_connect(name);
+
+		if (fd >= 0) {
+			close(fd);
+			return 0;
+		}
+		/* The lock goes only after the socket: no lock and no socket
+		 * means that daemon failed and left. */
+		if (!session_lock_held(dir, name) && session_connect(name) < 0)
+			return -ESRCH;
+		poll(NULL, 0, 20);
+	}
+	return -ETIMEDOUT;
 }
 
 /* Write all of buf to a blocking socket. */
