@@ -294,6 +294,10 @@ static int violations_exec(int argc, char **argv)
 
 	path = violation_log_path(name);
 	n = violation_log_read(path, since_ms, print_record, &p);
+	if (n == -EINVAL) {
+		msg_error("cannot read '%s': it or its rotated '.1' is not a regular file", path);
+		return FENCE_EXIT_FAILURE;
+	}
 	if (n < 0 && n != -ENOENT) {
 		msg_error("cannot read '%s': %s", path, strerror((int)-n));
 		return FENCE_EXIT_FAILURE;

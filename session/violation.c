@@ -532,16 +532,30 @@ char *violation_log_path(const char *name)
 			 home && home[0] == '/' ? home : "/tmp", name);
 }
 
-/* Pass each parseable record of one file to fn; returns the count or -errno. */
+/*
+ * Pass each parseable record of one file to fn; returns the count or
+ * -errno, -EINVAL for anything but a regular file.  A FIFO or a symlink
+ * planted as the log would block the reader or send it elsewhere.
+ */
 static long read_file(const char *path, int64_t since_ms, violation_fn fn, void *userdata)
 {
-	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	_cleanup_fclose_ FILE *f = NULL;
 	_cleanup_free_ char *line = NULL;
+	struct stat st;
 	size_t cap = 0;
 	long count = 0;
 
+	if (fd < 0)
+		return errno == ELOOP ? -EINVAL : -errno;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	f = fdopen(fd, "r");
 	if (!f)
 		return -errno;
+	fd = -1;
 	while (getline(&line, &cap, f) > 0) {
 		_cleanup_free_ char *strings = NULL;
 		struct violation v;
@@ -562,6 +576,10 @@ long violation_log_read(const char *path, int64_t since_ms, violation_fn fn, voi
 	long a = read_file(old, since_ms, fn, userdata);
 	long b = read_file(path, since_ms, fn, userdata);
 
+	if (b < 0 && b != -ENOENT)
+		return b;
+	if (a < 0 && a != -ENOENT)
+		return a;
 	if (a < 0 && b < 0)
 		return b;
 	return (a > 0 ? a : 0) + (b > 0 ? b : 0);

@@ -159,6 +159,8 @@ char *violation_log_path(const char *name);
  * violation_log_read: call fn for every record in the log at path (its
  * rotated .1 first), oldest first, skipping lines that do not parse and
  * records older than since_ms.  Returns the number of records passed to
- * fn, or a negative errno when neither file can be read.
+ * fn, or a negative errno: -ENOENT when neither file exists, -EINVAL when
+ * one is not a regular file (it is opened without blocking or following a
+ * symlink, so a FIFO or a symlink planted there is refused).
  */
 long violation_log_read(const char *path, int64_t since_ms, violation_fn fn, void *userdata);

@@ -189,3 +189,29 @@ pane_count_is() {
 	assert_status 125
 	assert_output_contains "invalid --pane-width '3'"
 }
+
+@test "violations: a FIFO planted as the log is refused without blocking" {
+	local log=$XDG_STATE_HOME/fence/sessions/$SNAME.jsonl
+	mkdir -p "${log%/*}"
+	mkfifo "$log"
+	run timeout 10 "$FENCE" violations "$SNAME"
+	assert_status 125
+	assert_output_contains "is not a regular file"
+	# The session starts all the same, and the reader still refuses.
+	start_shell c1 80 24
+	run timeout 10 "$FENCE" violations --follow "$SNAME"
+	assert_status 125
+	assert_output_contains "is not a regular file"
+	[ -p "$log" ]
+}
+
+@test "violations: a symlink planted as the log is not followed" {
+	local log=$XDG_STATE_HOME/fence/sessions/$SNAME.jsonl
+	mkdir -p "${log%/*}"
+	printf '{"seq":1,"time_ms":1,"kind":"net","target":"planted.test:80"}\n' >"$BATS_TEST_TMPDIR/other"
+	ln -s "$BATS_TEST_TMPDIR/other" "$log"
+	run timeout 10 "$FENCE" violations "$SNAME"
+	assert_status 125
+	assert_output_contains "is not a regular file"
+	refute_output_contains "planted.test"
+}
