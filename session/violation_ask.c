@@ -26,6 +26,7 @@
 
 /* One held host and every request waiting for it. */
 struct ask_item {
+	uint64_t id; /* what a client was shown, so an answer goes to that request */
 	char *host; /* owned */
 	int port;
 	enum proxy_source source;
@@ -41,6 +42,7 @@ struct violation_asks {
 	uint64_t window_start_ms;
 	unsigned window_count;
 	unsigned timeout_s;
+	uint64_t last_id;
 	char *line; /* owned: the pending text last built, valid until the next */
 };
 
@@ -169,6 +171,7 @@ static void on_ask(struct proxy_ask *ask, enum proxy_source source, const char *
 
 	it = &a->items[a->n++];
 	*it = (struct ask_item){
+		.id = ++a->last_id,
 		.host = xstrdup(host),
 		.port = port,
 		.source = source,
@@ -352,27 +355,49 @@ const char *violation_ask_line(struct daemon *d, int width, bool one_line)
 	return a->line;
 }
 
-int violation_ask_answer(struct daemon *d, const char *decision, char **ret_message)
+uint64_t violation_ask_shown_id(struct daemon *d)
+{
+	struct violation_asks *a = d->vs.asks;
+
+	return a && a->n > 0 ? a->items[0].id : 0;
+}
+
+int violation_ask_answer(struct daemon *d, const char *decision, uint64_t id, char **ret_message)
 {
 	struct violation_asks *a = d->vs.asks;
 	_cleanup_free_ char *line = NULL, *message = NULL;
 	struct violation record;
 	char host[280];
 	bool changed;
+	size_t i = 0;
 	int r;
 
 	if (!a || a->n == 0) {
 		*ret_message = xstrdup("nothing is waiting for an answer");
 		return -ENOENT;
 	}
-	snprintf(host, sizeof(host), "%s", a->items[0].host);
+	/*
+	 * The key answers what this client saw, never what replaced it since.
+	 * TODO: a key pressed just before the line changes still answers the
+	 * next request when it arrives after the redraw, and a held request
+	 * whose client went away stays until answered or timed out (the proxy
+	 * does not tell); a short settle time after each change would close
+	 * the first.
+	 */
+	while (i < a->n && a->items[i].id != id)
+		i++;
+	if (i == a->n) {
+		*ret_message = xstrdup("the request shown has ended; nothing was answered");
+		return -ESTALE;
+	}
+	snprintf(host, sizeof(host), "%s", a->items[i].host);
 	if (strcmp(decision, "deny") == 0) {
-		resolve(d, 0, false, "denied by the user");
+		resolve(d, i, false, "denied by the user");
 		*ret_message = xasprintf("%s: denied", host);
 		return 0;
 	}
 	if (strcmp(decision, "once") == 0) {
-		resolve(d, 0, true, "allowed once by the user");
+		resolve(d, i, true, "allowed once by the user");
 		*ret_message = xasprintf("%s: allowed once", host);
 		return 0;
 	}
@@ -387,7 +412,7 @@ int violation_ask_answer(struct daemon *d, const char *decision, char **ret_mess
 		line = xasprintf("allow-once %s", host);
 		r = prompt_run(&d->vs.policy, line, &record, &changed, &message);
 		if (r < 0) {
-			resolve(d, 0, false, "denied: the host could not be allowed");
+			resolve(d, i, false, "denied: the host could not be allowed");
 			*ret_message = TAKE_PTR(message);
 			return r;
 		}
@@ -397,11 +422,11 @@ int violation_ask_answer(struct daemon *d, const char *decision, char **ret_mess
 		message = NULL;
 		r = prompt_save_always(&d->vs.policy, host, &message);
 		configwatch_take_written(d);
-		resolve(d, 0, true, r < 0 ? "allowed for the session; saving failed" : "allowed always");
+		resolve(d, i, true, r < 0 ? "allowed for the session; saving failed" : "allowed always");
 		*ret_message = TAKE_PTR(message);
 		return r;
 	}
-	resolve(d, 0, true, "allowed for the session by the user");
+	resolve(d, i, true, "allowed for the session by the user");
 	*ret_message = xasprintf("%s: allowed for this session", host);
 	return 0;
 }

@@ -175,11 +175,18 @@ void violation_session_shutdown(struct daemon *d)
 	violation_ask_stop(d);
 }
 
+/* The ask line for client c, noting which request it shows there. */
+static const char *client_ask_line(struct client *c, int width, bool one_line)
+{
+	c->vc.ask_id = violation_ask_shown_id(c->d);
+	return violation_ask_line(c->d, width, one_line);
+}
+
 const char *violation_session_overlay(struct client *c)
 {
 	if (c->vc.pane_ready && c->vc.pane.shown)
 		return NULL;
-	return violation_ask_line(c->d, c->render.cols, true);
+	return client_ask_line(c, c->render.cols, true);
 }
 
 void violation_session_stop(struct daemon *d)
@@ -271,7 +278,7 @@ bool violation_session_render(struct client *c, bool full, struct render_buf *ou
 	if (full)
 		pane_invalidate(&c->vc.pane);
 	return pane_render(&c->vc.pane, &c->d->vs.model,
-			   violation_ask_line(c->d, c->vc.pane.width, false), out);
+			   client_ask_line(c, c->vc.pane.width, false), out);
 }
 
 /* Send one record to a follower as an EVENT frame. */
@@ -388,8 +395,9 @@ static void run_prompt(struct client *c, json_object *o)
 }
 
 /*
- * "ask": answer the oldest held request.  Only a writable terminal client
- * may: a control client (fence ls, kill, capture) has no one watching.
+ * "ask": answer the held request last drawn for this client.  Only a
+ * writable terminal client may: a control client (fence ls, kill,
+ * capture) has no one watching.
  */
 static void answer_ask(struct client *c, json_object *o)
 {
@@ -401,7 +409,7 @@ static void answer_ask(struct client *c, json_object *o)
 		return reply_message(c, false, "only an attached, writable client can answer");
 	if (!json_object_object_get_ex(o, "decision", &v) || !json_object_is_type(v, json_type_string))
 		return reply_message(c, false, "malformed ask answer");
-	r = violation_ask_answer(c->d, json_object_get_string(v), &message);
+	r = violation_ask_answer(c->d, json_object_get_string(v), c->vc.ask_id, &message);
 	log_debug("client %u: ask answer '%s': %s", c->id, json_object_get_string(v), message);
 	reply_message(c, r == 0, message);
 }

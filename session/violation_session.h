@@ -56,6 +56,7 @@ struct violation_client {
 	unsigned subscription; /* > 0 while it follows the bus */
 	struct pane pane;
 	bool pane_ready; /* pane_init ran */
+	uint64_t ask_id; /* the held request last drawn for this client, 0 for none */
 };
 
 /* violation_session_start: make the bus and its log for daemon d. */
@@ -153,11 +154,14 @@ char *violation_ask_format(const char *host, int port, unsigned left, bool more,
  */
 char *violation_ask_elide_host(const char *host, int room);
 /*
- * violation_ask_answer: answer the oldest held host: "once", "session",
- * "always" or "deny".  Returns 0 or a negative errno, with a message for
- * the user in *ret_message (owned).
+ * violation_ask_answer: answer the held host with this id (what the
+ * client was shown): "once", "session", "always" or "deny".  Returns 0,
+ * -ESTALE when that request no longer waits, or another negative errno,
+ * with a message for the user in *ret_message (owned).
  */
-int violation_ask_answer(struct daemon *d, const char *decision, char **ret_message);
+int violation_ask_answer(struct daemon *d, const char *decision, uint64_t id, char **ret_message);
+/* violation_ask_shown_id: the id of the held request the ask line shows, or 0. */
+uint64_t violation_ask_shown_id(struct daemon *d);
 
 /* violation_session_client_done: drop a closing client's subscription and pane. */
 void violation_session_client_done(struct client *c);
