@@ -15,6 +15,32 @@
 status is-interactive; or exit 0
 set -q __fence_loaded; and exit 0
 set -g __fence_loaded 1
+
+# fence started fish with its config and data directories in the sandbox's
+# private /tmp (home is read-only under most policies), so fish loaded no
+# config of the user's: load it from where it is, before the hooks wrap the
+# prompt, and give the commands the user's XDG variables back.
+if set -q FENCE_FISH_CONFIG_HOME
+    set -l conf $FENCE_FISH_CONFIG_HOME
+    test -n "$conf"; or set conf $HOME/.config
+    set -l user_functions $conf/fish/functions
+    set -l user_completions $conf/fish/completions
+    set -g fish_function_path $user_functions $fish_function_path
+    set -g fish_complete_path $user_completions $fish_complete_path
+    for f in $conf/fish/conf.d/*.fish
+        source $f
+    end
+    test -r $conf/fish/config.fish; and source $conf/fish/config.fish
+    for v in CONFIG DATA
+        set -l orig FENCE_FISH_"$v"_HOME
+        if test -n "$$orig"
+            set -gx XDG_"$v"_HOME $$orig
+        else
+            set -e XDG_"$v"_HOME
+        end
+        set -e $orig
+    end
+end
 set -gx FENCE_SESSION $FENCE_SESSION
 set -g __fence_tty /dev/tty
 begin; echo -n >/dev/tty; end 2>/dev/null; or set __fence_tty /dev/stderr

@@ -164,6 +164,17 @@ static char *fish_quote(const char *s)
 	return out;
 }
 
+/* The directory of fish's own files inside the sandbox, in its private /tmp. */
+#define SHELLHOOKS_FISH_HOME "/tmp/fence/run/fish"
+
+/* The value of environment variable name when it is an absolute path, else "". */
+static const char *env_or_empty(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && v[0] == '/' ? v : "";
+}
+
 void shellhooks_command(const struct shellhooks_shell *sh, const char *dir,
 			const struct shellhooks_options *o, struct strv *argv, struct strv *env)
 {
@@ -200,6 +211,17 @@ void shellhooks_command(const struct shellhooks_shell *sh, const char *dir,
 		_cleanup_free_ char *file = xasprintf("%s/fence.fish", dir);
 		_cleanup_free_ char *quoted = fish_quote(file);
 
+		/*
+		 * fish prints errors when it cannot create its config and data
+		 * directories, and home is read-only under most policies.  So
+		 * its universal variables and history go to the sandbox's
+		 * private /tmp.  fence.fish then loads the user's config from
+		 * its real place and restores both variables for commands.
+		 */
+		strv_pushf(env, "FENCE_FISH_CONFIG_HOME=%s", env_or_empty("XDG_CONFIG_HOME"));
+		strv_pushf(env, "FENCE_FISH_DATA_HOME=%s", env_or_empty("XDG_DATA_HOME"));
+		strv_pushf(env, "XDG_CONFIG_HOME=%s/config", SHELLHOOKS_FISH_HOME);
+		strv_pushf(env, "XDG_DATA_HOME=%s/data", SHELLHOOKS_FISH_HOME);
 		strv_push(argv, "--init-command");
 		strv_pushf(argv, "source %s", quoted);
 		strv_push(argv, "-i");

@@ -93,3 +93,13 @@ check_session_shell() {
 	assert_status 125
 	assert_output_contains "invalid --shell 'tcsh': expected bash, zsh or fish"
 }
+
+@test "hooks-session: fish starts clean under the default policy" {
+	command -v fish >/dev/null || skip_missing "fish is not installed (make deps installs it)"
+	client_start c1 120 40 "$FENCE" shell --name "$SNAME" --shell fish
+	wait_screen c1 '^\[fence\] >'
+	type_line c1 'greet; echo "conf=$XDG_CONFIG_HOME"'
+	wait_screen c1 '^hello-from-user-rc$'
+	wait_screen c1 "^conf=$XDG_CONFIG_HOME\$"
+	! screen_matches c1 'rror|arning|cannot|Read-only'
+}
