@@ -104,9 +104,15 @@ START_TEST(command_lines_per_shell)
 			    "ZDOTDIR=/run/h d/zsh|FENCE_ORIG_ZDOTDIR=/home/a/.config/zsh");
 
 	o.fence_path = NULL;
+	setenv("XDG_CONFIG_HOME", "/home/a/.config", 1);
+	unsetenv("XDG_DATA_HOME");
 	command_lines(SHELLHOOKS_FISH, &o, a, e, sizeof(a));
 	ck_assert_str_eq(a, "/bin/sh-x|--init-command|source '/run/h d/fence.fish'|-i");
-	ck_assert_str_eq(e, "FENCE_SESSION=s1|FENCE_HOOK_DIR=/run/h d|FENCE_PROMPT_MARKER=");
+	/* fish's own files go to the private /tmp; fence.fish restores these. */
+	ck_assert_str_eq(e, "FENCE_SESSION=s1|FENCE_HOOK_DIR=/run/h d|FENCE_PROMPT_MARKER=|"
+			    "FENCE_FISH_CONFIG_HOME=/home/a/.config|FENCE_FISH_DATA_HOME=|"
+			    "XDG_CONFIG_HOME=/tmp/fence/run/fish/config|"
+			    "XDG_DATA_HOME=/tmp/fence/run/fish/data");
 
 	o.no_hooks = true;
 	command_lines(SHELLHOOKS_ZSH, &o, a, e, sizeof(a));
