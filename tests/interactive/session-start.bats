@@ -23,6 +23,13 @@ runtime_files() {
 	ls -A "$XDG_RUNTIME_DIR/fence" | grep -E "^$SNAME\\." || true
 }
 
+# Whether pid has ended: gone, or a zombie that its parent reaps later.
+ended() {
+	local state
+	state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' /proc/"$1"/status 2>/dev/null)
+	[ -z "$state" ] || [ "$state" = Z ]
+}
+
 no_runtime_files() {
 	[ -z "$(runtime_files)" ]
 }
@@ -51,7 +58,7 @@ no_runtime_files() {
 	run "$FENCE" kill "$SNAME"
 	[ "$status" -eq 0 ]
 	for p in $procs; do
-		wait_until 15 pid_gone "$p" || {
+		wait_until 15 ended "$p" || {
 			echo "left running: $(ps -o pid,ppid,args -p "$p")"
 			return 1
 		}
