@@ -5,9 +5,11 @@
  */
 #include "session/violation_session.h"
 
+#include <fcntl.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "platform/linux/ebpfmon.h"
@@ -68,8 +70,60 @@ static void ebpf_update_status(struct daemon *d, bool force)
 	violation_session_set_ebpf_status(d, line);
 }
 
+/*
+ * Return the pid namespace inode of bwrap's child (the sandbox's init), or
+ * 0 while bwrap has not forked it yet.
+ */
+static unsigned long shell_pidns(pid_t bwrap)
+{
+	_cleanup_free_ char *children = xasprintf("/proc/%d/task/%d/children", bwrap, bwrap);
+	_cleanup_free_ char *ns = NULL;
+	_cleanup_close_ int fd = -1;
+	char buf[64];
+	struct stat st;
+	ssize_t n;
+	int init;
+
+	fd = open(children, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	init = atoi(buf);
+	if (init <= 0)
+		return 0;
+	ns = xasprintf("/proc/%d/ns/pid", init);
+	return stat(ns, &st) == 0 ? (unsigned long)st.st_ino : 0;
+}
+
+/*
+ * Check once that the monitor watches the shell's sandbox.  The monitor
+ * takes the first pid namespace that a child of the daemon forks into, so
+ * if anything but the shell's bwrap forked first, switch to the right one.
+ */
+static void ebpf_check_pidns(struct daemon *d)
+{
+	unsigned long want, have;
+
+	if (d->vs.ebpf_pidns_checked || !d->shell_running)
+		return;
+	want = shell_pidns(d->shell.pid);
+	if (!want)
+		return;
+	d->vs.ebpf_pidns_checked = true;
+	have = ebpfmon_pidns(d->vs.ebpf);
+	if (have == want)
+		return;
+	log_debug("eBPF monitor watched pid namespace %lu, not the shell's %lu: switching", have,
+		  want);
+	ebpfmon_set_pidns(d->vs.ebpf, want);
+}
+
 static void on_ebpf_timer(uv_timer_t *t)
 {
+	ebpf_check_pidns(t->data);
 	ebpf_update_status(t->data, false);
 }
 

@@ -39,6 +39,7 @@ struct violation_session {
 	struct ebpfmon *ebpf; /* the eBPF denial monitor of the shell's sandbox, or NULL */
 	uv_timer_t ebpf_timer; /* refreshes the dropped count in ebpf_status */
 	bool ebpf_timer_active;
+	bool ebpf_pidns_checked; /* the monitor's pid namespace was compared with the shell's */
 	unsigned long long ebpf_dropped; /* what ebpf_status shows */
 	struct prompt_policy policy; /* the prompt's view of the network policy */
 	bool policy_ready; /* violation_session_set_policy ran */

@@ -192,6 +192,17 @@ static void on_closed(uv_handle_t *h)
 	free(h->data);
 }
 
+unsigned long ebpfmon_pidns(const struct ebpfmon *m)
+{
+	/* The BPF side sets it when bwrap forks into the sandbox. */
+	return (unsigned long)*(volatile __u64 *)&m->skel->bss->target_pidns;
+}
+
+void ebpfmon_set_pidns(struct ebpfmon *m, unsigned long ino)
+{
+	*(volatile __u64 *)&m->skel->bss->target_pidns = ino;
+}
+
 unsigned long long ebpfmon_dropped(const struct ebpfmon *m)
 {
 	if (!m || !m->skel)

@@ -33,6 +33,12 @@ typedef void (*ebpfmon_cb)(const struct ebpfmon_record *rec, void *userdata);
 int ebpfmon_start(uv_loop_t *loop, unsigned long pidns_ino, ebpfmon_cb cb, void *userdata,
 		  struct ebpfmon **ret);
 
+/* ebpfmon_pidns: the inode of the pid namespace watched, 0 until the sandbox's first fork. */
+unsigned long ebpfmon_pidns(const struct ebpfmon *m);
+
+/* ebpfmon_set_pidns: watch the pid namespace with inode ino from now on. */
+void ebpfmon_set_pidns(struct ebpfmon *m, unsigned long ino);
+
 /*
  * ebpfmon_dropped: records dropped so far: by the per-process rate limit,
  * a full ring buffer, or the de-duplication of the same denial from many
