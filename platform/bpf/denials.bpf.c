@@ -29,9 +29,12 @@ volatile __u32 target_tgid;
 volatile __u64 target_pidns;
 __u64 dropped;
 
+#define AT_FDCWD -100
+
 struct enter {
 	__u64 nr;
 	__u64 path; /* user pointer, 0 when the syscall takes no path */
+	__s64 dirfd; /* what a relative path is relative to: a directory fd or AT_FDCWD */
 };
 
 struct rate_key {
@@ -145,7 +148,7 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 SEC("tp_btf/sys_enter")
 int BPF_PROG(on_enter, struct pt_regs *regs, long nr)
 {
-	struct enter e = { .nr = nr };
+	struct enter e = { .nr = nr, .dirfd = AT_FDCWD };
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	int arg;
 
@@ -154,12 +157,17 @@ int BPF_PROG(on_enter, struct pt_regs *regs, long nr)
 	arg = path_arg(nr);
 	if (arg < 0)
 		return 0;
-	if (arg == 0)
+	/* The *at syscalls take the directory fd of their path just before it.  symlink has none. */
+	if (arg == 0) {
 		e.path = PT_REGS_PARM1_CORE_SYSCALL(regs);
-	else if (arg == 1)
+	} else if (arg == 1) {
 		e.path = PT_REGS_PARM2_CORE_SYSCALL(regs);
-	else
+		if (nr != 88)
+			e.dirfd = (int)PT_REGS_PARM1_CORE_SYSCALL(regs);
+	} else {
 		e.path = PT_REGS_PARM3_CORE_SYSCALL(regs);
+		e.dirfd = (int)PT_REGS_PARM2_CORE_SYSCALL(regs);
+	}
 	bpf_map_update_elem(&entered, &tid, &e, BPF_ANY);
 	return 0;
 }
@@ -191,6 +199,36 @@ static bool rate_allows(__u32 tgid, __u32 nr, __s32 err)
 	return true;
 }
 
+/*
+ * Note the inode and device of the directory a relative path starts from
+ * (the working directory or dirfd), so that user space can check that the
+ * directory it reads from /proc is the same one.
+ */
+static void note_dir(struct ebpfmon_event *ev, __s64 dirfd)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	struct dentry *d;
+
+	if (dirfd == AT_FDCWD) {
+		d = BPF_CORE_READ(t, fs, pwd.dentry);
+	} else {
+		struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
+		struct file **fds = BPF_CORE_READ(fdt, fd);
+		struct file *f = NULL;
+
+		if (dirfd < 0 || dirfd >= BPF_CORE_READ(fdt, max_fds))
+			return;
+		bpf_core_read(&f, sizeof(f), &fds[dirfd]);
+		if (!f)
+			return;
+		d = BPF_CORE_READ(f, f_path.dentry);
+	}
+	if (!d)
+		return;
+	ev->dir_ino = BPF_CORE_READ(d, d_inode, i_ino);
+	ev->dir_dev = BPF_CORE_READ(d, d_sb, s_dev);
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(on_exit, struct pt_regs *regs, long ret)
 {
@@ -199,6 +237,7 @@ int BPF_PROG(on_exit, struct pt_regs *regs, long ret)
 	struct enter *e;
 	struct ebpfmon_event *ev;
 	__u64 nr, path = 0;
+	__s64 dirfd = AT_FDCWD;
 	char comm[16];
 
 	if (!in_sandbox())
@@ -207,6 +246,7 @@ int BPF_PROG(on_exit, struct pt_regs *regs, long ret)
 	if (e) {
 		nr = e->nr;
 		path = e->path;
+		dirfd = e->dirfd;
 		bpf_map_delete_elem(&entered, &tid);
 	} else {
 		nr = BPF_CORE_READ(regs, orig_ax);
@@ -225,10 +265,15 @@ int BPF_PROG(on_exit, struct pt_regs *regs, long ret)
 	ev->tid = tid;
 	ev->nr = nr;
 	ev->err = -ret;
+	ev->dirfd = (__s32)dirfd;
 	__builtin_memcpy(ev->comm, comm, sizeof(comm));
 	ev->path[0] = 0;
+	ev->dir_ino = 0;
+	ev->dir_dev = 0;
 	if (path)
 		bpf_probe_read_user_str(ev->path, sizeof(ev->path), (const void *)path);
+	if (ev->path[0] && ev->path[0] != '/')
+		note_dir(ev, dirfd);
 	bpf_ringbuf_submit(ev, 0);
 	return 0;
 }

@@ -7,11 +7,15 @@
 
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <linux/types.h>
 #include <seccomp.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -99,6 +103,38 @@ static bool dedup_allows(struct ebpfmon *m, const struct ebpfmon_event *ev, cons
 	return true;
 }
 
+/*
+ * Write path into out, made absolute from the process's working directory
+ * or directory fd as /proc shows it now, when that is still the directory
+ * the syscall started from (same inode and device).  Otherwise, as when a
+ * short process is gone already or the shell changed directory since, the
+ * path stays relative.
+ */
+static void absolute_path(const struct ebpfmon_event *ev, const char *path, char *out,
+			  size_t size)
+{
+	char link[64], base[PATH_MAX];
+	struct stat st;
+	ssize_t n;
+
+	snprintf(out, size, "%s", path);
+	if (!path[0] || path[0] == '/' || !ev->dir_ino)
+		return;
+	if (ev->dirfd == AT_FDCWD)
+		snprintf(link, sizeof(link), "/proc/%u/task/%u/cwd", ev->pid, ev->tid);
+	else
+		snprintf(link, sizeof(link), "/proc/%u/fd/%d", ev->pid, ev->dirfd);
+	n = readlink(link, base, sizeof(base) - 1);
+	if (n <= 0 || base[0] != '/')
+		return;
+	base[n] = '\0';
+	/* The kernel's dev_t is MAJOR << 20 | MINOR. */
+	if (stat(link, &st) < 0 || st.st_ino != ev->dir_ino ||
+	    major(st.st_dev) != ev->dir_dev >> 20 || minor(st.st_dev) != (ev->dir_dev & 0xfffff))
+		return;
+	snprintf(out, size, "%s%s%s", base, strcmp(base, "/") == 0 ? "" : "/", path);
+}
+
 /* One ring buffer record: name the syscall and hand it to the callback. */
 static int on_event(void *ctx, void *data, size_t size)
 {
@@ -108,6 +144,7 @@ static int on_event(void *ctx, void *data, size_t size)
 	char fallback[32];
 	char comm[sizeof(ev->comm) + 1];
 	char path[sizeof(ev->path) + 1];
+	char full[PATH_MAX + sizeof(ev->path) + 1];
 	struct ebpfmon_record rec;
 
 	if (size < sizeof(*ev))
@@ -118,6 +155,7 @@ static int on_event(void *ctx, void *data, size_t size)
 	path[sizeof(ev->path)] = '\0';
 	if (!dedup_allows(m, ev, comm, path))
 		return 0;
+	absolute_path(ev, path, full, sizeof(full));
 	name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, (int)ev->nr);
 	/*
 	 * A shell calls setpgid on a pipeline's child from both sides, and the
@@ -132,7 +170,7 @@ static int on_event(void *ctx, void *data, size_t size)
 		.syscall = name ? name : fallback,
 		.err = ev->err,
 		.comm = comm,
-		.path = path,
+		.path = full,
 	};
 	m->cb(&rec, m->userdata);
 	return 0;

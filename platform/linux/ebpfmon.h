@@ -17,7 +17,7 @@ struct ebpfmon_record {
 	const char *syscall; /* name, or "syscall_N" */
 	int err; /* positive errno */
 	const char *comm;
-	const char *path; /* "" when the syscall takes no path */
+	const char *path; /* "" when the syscall takes no path; relative when the process was gone */
 };
 
 typedef void (*ebpfmon_cb)(const struct ebpfmon_record *rec, void *userdata);

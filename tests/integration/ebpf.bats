@@ -38,6 +38,16 @@ monitor_sh() {
 	assert_output_matches "✗ mkdir(at)?: EROFS Read-only file system /usr/fence-ebpf-test \(mkdir, pid="
 }
 
+@test "ebpf: a relative path is never joined to a later directory" {
+	require_root "the eBPF monitor needs root or CAP_BPF"
+	mkdir "$WORK/sub"
+	monitor_sh 'echo new >file; cd sub; true'
+	assert_status 0
+	# Made absolute only while sh still is in that directory.
+	assert_output_matches "✗ openat: EROFS Read-only file system ($WORK/)?file \(sh, pid="
+	refute_output_contains "$WORK/sub/file"
+}
+
 @test "ebpf: a burst from one process is cut and the rest counted" {
 	require_root "the eBPF monitor needs root or CAP_BPF"
 	monitor_sh 'for i in 1 2 3 4 5 6 7 8 9 10; do echo >/usr/fence-ebpf-test; done 2>/dev/null; true'

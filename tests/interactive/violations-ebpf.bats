@@ -54,7 +54,8 @@ monitor_on() {
 	printf '{"filesystem":{"allowWrite":["."],"denyWrite":["%s/locked"]}}\n' "$HOME" >"$HOME/policy.json"
 	start_wide c1 --settings "$HOME/policy.json"
 	monitor_on c1
-	type_line c1 "echo data >$HOME/locked/file; echo wrote-\$?"
+	# A relative path is recorded from the shell's working directory.
+	type_line c1 "cd $HOME; echo data >locked/file; echo wrote-\$?"
 	wait_screen c1 '^wrote-1 '
 	wait_until 10 grep -q "\"target\":\"$HOME/locked/file\"" "$LOG"
 	grep "\"target\":\"$HOME/locked/file\"" "$LOG" | grep -qE '"source":"ebpf","kind":"file".*"detail":"openat: E(ROFS|ACCES|PERM)"'
