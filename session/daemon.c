@@ -404,19 +404,33 @@ static void on_connection(uv_stream_t *server, int status)
 /* Bind the control socket, mode 0600 in a 0700 directory. */
 static int listen_socket(struct daemon *d)
 {
+	_cleanup_free_ char *tmp = xasprintf("%s.%d.new", d->socket_path, (int)getpid());
 	mode_t old = umask(0077);
 	int r;
 
+	/*
+	 * Bind and listen under a temporary name, then rename: a client that
+	 * found the socket between bind and listen would get ECONNREFUSED and
+	 * take the live session for a dead one ('fence ls' removes those).
+	 */
 	uv_pipe_init(d->loop, &d->listener, 0);
 	d->listener.data = d;
-	unlink(d->socket_path);
-	r = uv_pipe_bind(&d->listener, d->socket_path);
+	unlink(tmp);
+	r = uv_pipe_bind(&d->listener, tmp);
 	umask(old);
 	if (r < 0)
 		return r;
-	if (chmod(d->socket_path, 0600) < 0)
-		return -errno;
-	return uv_listen((uv_stream_t *)&d->listener, 16, on_connection);
+	if (chmod(tmp, 0600) < 0) {
+		r = -errno;
+		unlink(tmp);
+		return r;
+	}
+	r = uv_listen((uv_stream_t *)&d->listener, 16, on_connection);
+	if (r == 0 && rename(tmp, d->socket_path) < 0)
+		r = -errno;
+	if (r < 0)
+		unlink(tmp);
+	return r;
 }
 
 /* Log what fence's init reports from inside the sandbox. */

@@ -89,7 +89,8 @@ wait_exit() {
 	st=$(tmx display -p -t "$1" '#{pane_dead_status}')
 	# tmux 3.3a sometimes never records it; the client's last line has it.
 	[ -n "$st" ] || st=$(screen_of "$1" | sed -n -e "s/^\[session '$SNAME' ended with status \([0-9]*\)\]$/\1/p" \
-		-e "s/^\[detached from session '$SNAME'\]$/0/p" | tail -1)
+		-e "s/^\[detached from session '$SNAME'\]$/0/p" \
+		-e "s/^fence: lost the connection to session '$SNAME'$/125/p" | tail -1)
 	printf '%s\n' "$st"
 }
 
