@@ -88,9 +88,10 @@ wait_exit() {
 	local st
 	st=$(tmx display -p -t "$1" '#{pane_dead_status}')
 	# tmux 3.3a sometimes never records it; the client's last line has it.
-	[ -n "$st" ] || st=$(screen_of "$1" | sed -n -e "s/^\[session '$SNAME' ended with status \([0-9]*\)\]$/\1/p" \
-		-e "s/^\[detached from session '$SNAME'\]$/0/p" \
-		-e "s/^fence: lost the connection to session '$SNAME'$/125/p" | tail -1)
+	# The line may follow what the shell echoed last, without a newline.
+	[ -n "$st" ] || st=$(screen_of "$1" | sed -n -e "s/.*\[session '$SNAME' ended with status \([0-9]*\)\]$/\1/p" \
+		-e "s/.*\[detached from session '$SNAME'\]$/0/p" \
+		-e "s/.*fence: lost the connection to session '$SNAME'$/125/p" | tail -1)
 	printf '%s\n' "$st"
 }
 
@@ -123,7 +124,7 @@ detach() {
 	# tmux 3.3a sometimes never records the status of a pane whose process
 	# exited right after closing its terminal; the client's own last line
 	# then shows that it detached.
-	if [ -z "$st" ] && screen_of "$1" | grep -q "^\[detached from session '$SNAME'\]$"; then
+	if [ -z "$st" ] && screen_of "$1" | grep -q "\[detached from session '$SNAME'\]$"; then
 		st=0
 	fi
 	[ "$st" = 0 ] || {
