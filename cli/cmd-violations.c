@@ -145,29 +145,10 @@ done:
 	return 0;
 }
 
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
+/* Send one frame whose payload is the JSON text json, or none for NULL. */
 static int send_frame(int fd, int type, const char *json)
 {
-	size_t size;
-	_cleanup_free_ uint8_t *f = proto_frame_build(type, json, strlen(json), &size);
-
-	return write_all(fd, f, size);
+	return proto_send(fd, type, json, json ? strlen(json) : 0);
 }
 
 /* Handle one frame of the subscription; returns 1 when the stream ends. */

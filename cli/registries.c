@@ -299,7 +299,7 @@ static bool has_index_hash(const char *s, size_t *ret_host_len)
 /* cargo: registries named in the environment, config files and the index cache. */
 static void cargo_hosts(const char *cwd, struct strv *hosts)
 {
-	_cleanup_free_ char *cargo_home = NULL, *index_dir = NULL, *dir = NULL;
+	_cleanup_free_ char *cargo_home = NULL, *index_dir = NULL;
 	const char *home = getenv("HOME");
 	DIR *d;
 
@@ -323,18 +323,13 @@ static void cargo_hosts(const char *cwd, struct strv *hosts)
 		scan_cargo_config(path, hosts);
 	}
 	/* .cargo/config.toml from the working directory up to '/'. */
-	dir = xstrdup(cwd);
-	for (;;) {
-		_cleanup_free_ char *path = xasprintf("%s/.cargo/config.toml", strcmp(dir, "/") ? dir : "");
-		char *slash = strrchr(dir, '/');
+	{
+		static const char *const names[] = { ".cargo/config.toml", NULL };
+		_cleanup_(strv_done) struct strv paths = { 0 };
 
-		scan_cargo_config(path, hosts);
-		if (!slash || strcmp(dir, "/") == 0)
-			break;
-		if (slash == dir)
-			slash[1] = '\0';
-		else
-			*slash = '\0';
+		strv_push_upward(&paths, cwd, names);
+		for (size_t i = 0; i < paths.n; i++)
+			scan_cargo_config(paths.v[i], hosts);
 	}
 
 	/* Indexes already used: <host>-<hash> directories and their config.json. */
@@ -445,9 +440,9 @@ static const struct tool tools[] = {
  * The files whose settings choose each tool's registry: names looked up in
  * the working directory and each parent, and files in HOME.  A command
  * that could write one would pick the registry hosts of the next run (and
- * of the user's own later installs), so the sandbox sees them read-only,
- * and one a sandboxed command created is ignored until the user trusts it
- * (policy/configtrust.h).
+ * of the user's own later installs).  So they are bound read-only inside
+ * the sandbox, and one that a sandboxed command created is ignored until
+ * the user trusts it (policy/configtrust.h).
  */
 static const struct {
 	const char *tool;
@@ -467,21 +462,7 @@ static void tool_settings_files(size_t i, const char *cwd, struct strv *out)
 {
 	const char *home = getenv("HOME");
 
-	for (const char *const *n = settings_files[i].project; n && *n; n++) {
-		_cleanup_free_ char *dir = xstrdup(cwd);
-
-		for (;;) {
-			char *slash = strrchr(dir, '/');
-
-			strv_pushf(out, "%s/%s", strcmp(dir, "/") ? dir : "", *n);
-			if (!slash || strcmp(dir, "/") == 0)
-				break;
-			if (slash == dir)
-				slash[1] = '\0';
-			else
-				*slash = '\0';
-		}
-	}
+	strv_push_upward(out, cwd, settings_files[i].project);
 	for (const char *const *n = settings_files[i].home; home && home[0] == '/' && n && *n; n++)
 		strv_pushf(out, "%s/%s", home, *n);
 }

@@ -19,7 +19,6 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <string.h>
@@ -241,18 +240,6 @@ static void start_signals(struct macos_run *run)
 		s->data = run;
 		uv_signal_start(s, on_signal, signums[i]);
 	}
-}
-
-/* The user's home directory: $HOME when absolute, else the password entry. */
-static const char *home_directory(void)
-{
-	const char *home = getenv("HOME");
-	struct passwd *pw;
-
-	if (home && home[0] == '/')
-		return home;
-	pw = getpwuid(getuid());
-	return pw && pw->pw_dir ? pw->pw_dir : "/";
 }
 
 /* The per-user temporary directory of macOS, made writable in the profile. */

@@ -11,7 +11,6 @@
 #include "cli/run.h"
 
 #include <limits.h>
-#include <pwd.h>
 #include <signal.h>
 #include <string.h>
 #include <termios.h>
@@ -127,18 +126,6 @@ static int build_command(const struct run_options *o, struct strv *ret)
 	strv_push(ret, o->shell_login ? "-lc" : "-c");
 	strv_push(ret, o->command_string);
 	return 0;
-}
-
-/* The user's home directory: $HOME when absolute, else the password entry. */
-static const char *home_directory(void)
-{
-	const char *home = getenv("HOME");
-	struct passwd *pw;
-
-	if (home && home[0] == '/')
-		return home;
-	pw = getpwuid(getuid());
-	return pw && pw->pw_dir ? pw->pw_dir : "/";
 }
 
 /* Print a -d line. */

@@ -173,21 +173,9 @@ static void user_candidates(struct strv *out)
 /* The project file candidates: from cwd up to '/', fence.jsonc then fence.json. */
 static void project_candidates(const char *cwd, struct strv *out)
 {
-	_cleanup_free_ char *dir = xstrdup(cwd);
+	static const char *const names[] = { "fence.jsonc", "fence.json", NULL };
 
-	for (;;) {
-		char *slash;
-
-		strv_pushf(out, "%s/fence.jsonc", strcmp(dir, "/") ? dir : "");
-		strv_pushf(out, "%s/fence.json", strcmp(dir, "/") ? dir : "");
-		slash = strrchr(dir, '/');
-		if (!slash || strcmp(dir, "/") == 0)
-			break;
-		if (slash == dir)
-			slash[1] = '\0';
-		else
-			*slash = '\0';
-	}
+	strv_push_upward(out, cwd, names);
 }
 
 void config_candidate_files(const struct config_result *r, const char *cwd, struct strv *out)

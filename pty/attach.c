@@ -103,41 +103,6 @@ static void install_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN) {
-			struct pollfd pfd = {.fd = fd, .events = POLLOUT};
-
-			poll(&pfd, 1, -1);
-			continue;
-		}
-		if (n < 0)
-			return -errno;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static int send_frame(int fd, int type, const void *payload, size_t len)
-{
-	uint8_t hdr[PROTO_HEADER_SIZE];
-	int r;
-
-	proto_header_write(hdr, type, (uint32_t)len);
-	r = write_all(fd, hdr, sizeof(hdr));
-	if (r == 0 && len)
-		r = write_all(fd, payload, len);
-	return r;
-}
-
 static void term_size(int *rows, int *cols)
 {
 	struct winsize ws;
@@ -157,7 +122,7 @@ static int send_resize(int fd)
 
 	term_size(&rows, &cols);
 	snprintf(msg, sizeof(msg), "{\"rows\":%d,\"cols\":%d}", rows, cols);
-	return send_frame(fd, PROTO_RESIZE, msg, strlen(msg));
+	return proto_send(fd, PROTO_RESIZE, msg, strlen(msg));
 }
 
 static int send_hello(int fd, bool readonly)
@@ -172,7 +137,7 @@ static int send_hello(int fd, bool readonly)
 	snprintf(msg, sizeof(msg),
 		 "{\"proto\":%d,\"role\":\"tty\",\"rows\":%d,\"cols\":%d,\"term\":\"%s\",\"readonly\":%s}",
 		 PROTO_VERSION, rows, cols, term, readonly ? "true" : "false");
-	return send_frame(fd, PROTO_HELLO, msg, strlen(msg));
+	return proto_send(fd, PROTO_HELLO, msg, strlen(msg));
 }
 
 /* The outcome of the attach loop. */
@@ -196,7 +161,7 @@ static void handle_frame(const struct proto_frame *f, const struct attach_option
 	case PROTO_OUTPUT:
 		if (prompt_ui_owns_screen())
 			break; /* violations: the prompt is on screen; a redraw follows */
-		if (write_all(STDOUT_FILENO, f->payload, f->len) < 0) {
+		if (fd_write_all(STDOUT_FILENO, f->payload, f->len) < 0) {
 			end->done = true;
 			end->status = 0;
 		}
@@ -231,7 +196,7 @@ static int send_ask_answer(int fd, enum keys_action action)
 	_cleanup_free_ char *cmd = xasprintf("{\"cmd\":\"ask\",\"decision\":\"%s\"}",
 					     decisions[action - KEYS_ASK_ONCE]);
 
-	return send_frame(fd, PROTO_COMMAND, cmd, strlen(cmd));
+	return proto_send(fd, PROTO_COMMAND, cmd, strlen(cmd));
 }
 
 /* Handle n bytes of keyboard input; returns < 0 when the connection failed. */
@@ -254,15 +219,15 @@ static int handle_input(int fd, struct keys *k, const struct attach_options *o,
 
 		off += keys_feed(k, in + off, n - off, out, &out_len, &action);
 		if (out_len && !o->readonly)
-			r = send_frame(fd, PROTO_INPUT, out, out_len);
+			r = proto_send(fd, PROTO_INPUT, out, out_len);
 		if (r == 0 && action == KEYS_DETACH)
-			r = send_frame(fd, PROTO_DETACH, NULL, 0);
+			r = proto_send(fd, PROTO_DETACH, NULL, 0);
 		else if (r == 0 && action == KEYS_SCROLL)
-			r = send_frame(fd, PROTO_COMMAND, "{\"cmd\":\"scroll\"}", 16);
+			r = proto_send(fd, PROTO_COMMAND, "{\"cmd\":\"scroll\"}", 16);
 		else if (r == 0 && action == KEYS_REDRAW)
-			r = send_frame(fd, PROTO_COMMAND, "{\"cmd\":\"redraw\"}", 16);
+			r = proto_send(fd, PROTO_COMMAND, "{\"cmd\":\"redraw\"}", 16);
 		else if (r == 0 && action == KEYS_PANE) /* violations */
-			r = send_frame(fd, PROTO_COMMAND, pane_toggle, sizeof(pane_toggle) - 1);
+			r = proto_send(fd, PROTO_COMMAND, pane_toggle, sizeof(pane_toggle) - 1);
 		else if (r == 0 && action >= KEYS_ASK_ONCE && action <= KEYS_ASK_DENY)
 			r = send_ask_answer(fd, action); /* violations */
 		else if (r == 0 && action == KEYS_PROMPT && !o->readonly) { /* violations */
@@ -289,7 +254,7 @@ static int relay_input(int fd, struct keys *k, const struct attach_options *o,
 	if (n <= 0) {
 		/* The terminal is gone: detach, as on SIGHUP. */
 		end->done = true;
-		return send_frame(fd, PROTO_DETACH, NULL, 0);
+		return proto_send(fd, PROTO_DETACH, NULL, 0);
 	}
 	return handle_input(fd, k, o, end, in, (size_t)n);
 }
@@ -334,13 +299,13 @@ static int handle_signal(int fd, int sig, struct attach_end *end)
 		if (raw_active)
 			term_raw();
 		send_resize(fd);
-		return send_frame(fd, PROTO_COMMAND, "{\"cmd\":\"redraw\"}", 16);
+		return proto_send(fd, PROTO_COMMAND, "{\"cmd\":\"redraw\"}", 16);
 	case SIGHUP:
 		/* The terminal closed: only this client detaches. */
 		end->done = true;
 		end->status = 0;
 		raw_active = 0;
-		return send_frame(fd, PROTO_DETACH, NULL, 0);
+		return proto_send(fd, PROTO_DETACH, NULL, 0);
 	default:
 		end->done = true;
 		end->status = 128 + sig;
@@ -408,7 +373,7 @@ int attach_run(int fd, const struct attach_options *o)
 		_cleanup_free_ char *pane = xasprintf("{\"cmd\":\"pane\",\"mode\":\"%s\",\"width\":%d}",
 						      o->pane ? o->pane : "auto", o->pane_width);
 
-		r = send_frame(fd, PROTO_COMMAND, pane, strlen(pane));
+		r = proto_send(fd, PROTO_COMMAND, pane, strlen(pane));
 	}
 	if (r == 0)
 		r = term_raw();

@@ -26,7 +26,6 @@
 
 #include "shellhooks/shellhooks.h"
 
-#include <pwd.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -35,17 +34,6 @@
 
 #define SANDBOX_PROXY_DIR "/tmp/fence/net"
 #define SANDBOX_HOOKS_DIR "/tmp/fence/shell"
-
-static const char *home_directory(void)
-{
-	const char *home = getenv("HOME");
-	struct passwd *pw;
-
-	if (home && home[0] == '/')
-		return home;
-	pw = getpwuid(getuid());
-	return pw && pw->pw_dir ? pw->pw_dir : "/";
-}
 
 /* Resolve the policy the way the one-shot run does. */
 static int resolve_policy(const struct session_options *opts, const char *cwd,

@@ -293,3 +293,11 @@ int proto_parse_exit(const uint8_t *p, size_t n, int *ret_status)
 	json_object_put(o);
 	return r;
 }
+
+int proto_send(int fd, int type, const void *payload, size_t len)
+{
+	size_t size;
+	_cleanup_free_ uint8_t *frame = proto_frame_build(type, payload, len, &size);
+
+	return fd_write_all(fd, frame, size);
+}

@@ -90,6 +90,9 @@ void proto_header_write(uint8_t hdr[PROTO_HEADER_SIZE], int type, uint32_t len);
  */
 uint8_t *proto_frame_build(int type, const void *payload, size_t len, size_t *ret_size);
 
+/* proto_send: write one whole frame to fd (see fd_write_all).  Returns 0 or a negative errno. */
+int proto_send(int fd, int type, const void *payload, size_t len);
+
 struct proto_hello {
 	int proto;
 	enum proto_role role;

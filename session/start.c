@@ -141,33 +141,6 @@ int session_wait_running(const char *name, int timeout_ms)
 	return -ETIMEDOUT;
 }
 
-/* Write all of buf to a blocking socket. */
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* Send one frame on a blocking socket. */
-static int send_frame(int fd, int type, const void *payload, size_t len)
-{
-	size_t size;
-	_cleanup_free_ uint8_t *f = proto_frame_build(type, payload, len, &size);
-
-	return write_all(fd, f, size);
-}
-
 /* Handle one frame of a control exchange; returns 1 when it is the last. */
 static int ctl_frame(const struct proto_frame *f, FILE *out, char **ret_reply)
 {
@@ -202,9 +175,9 @@ int session_command(const char *name, const char *cmd_json, FILE *out, char **re
 	*ret_reply = NULL;
 	if (fd < 0)
 		return fd;
-	r = send_frame(fd, PROTO_HELLO, hello, strlen(hello));
+	r = proto_send(fd, PROTO_HELLO, hello, strlen(hello));
 	if (r == 0)
-		r = send_frame(fd, PROTO_COMMAND, cmd_json, strlen(cmd_json));
+		r = proto_send(fd, PROTO_COMMAND, cmd_json, strlen(cmd_json));
 	while (r == 0) {
 		ssize_t n = read(fd, buf, sizeof(buf));
 

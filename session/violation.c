@@ -272,19 +272,6 @@ static uint64_t last_seq_in(const char *path)
 	return seq;
 }
 
-/* Create dir and its missing parents, mode 0700; errors show up at open(). */
-static void make_dirs(char *dir)
-{
-	for (char *p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		mkdir(dir, 0700);
-		*p = '/';
-	}
-	mkdir(dir, 0700);
-}
-
 /* Open (or reopen after a rotation) the log for appending. */
 static int log_open_file(struct violation_bus *b)
 {
@@ -371,7 +358,7 @@ struct violation_bus *violation_bus_new(const struct violation_bus_options *o, c
 
 		if (slash && slash != dir) {
 			*slash = '\0';
-			make_dirs(dir);
+			mkdir_parents(dir, 0700); /* errors show up at open() */
 		}
 	}
 	r = log_open_file(b);

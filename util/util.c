@@ -6,7 +6,10 @@
 #include "util/util.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
+#include <stdlib.h>
+#include <pwd.h>
 #include <unistd.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -112,10 +115,39 @@ void strv_done(struct strv *sv)
 	sv->n = sv->cap = 0;
 }
 
+void strv_push_upward(struct strv *sv, const char *dir, const char *const *names)
+{
+	_cleanup_free_ char *d = xstrdup(dir);
+
+	for (;;) {
+		char *slash = strrchr(d, '/');
+
+		for (const char *const *n = names; n && *n; n++)
+			strv_pushf(sv, "%s/%s", strcmp(d, "/") ? d : "", *n);
+		if (!slash || strcmp(d, "/") == 0)
+			break;
+		if (slash == d)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+	}
+}
+
 void strv_copy(struct strv *dst, const struct strv *src)
 {
 	for (size_t i = 0; i < src->n; i++)
 		strv_push(dst, src->v[i]);
+}
+
+const char *home_directory(void)
+{
+	const char *home = getenv("HOME");
+	struct passwd *pw;
+
+	if (home && home[0] == '/')
+		return home;
+	pw = getpwuid(getuid());
+	return pw && pw->pw_dir ? pw->pw_dir : "/";
 }
 
 int mkdir_parents(const char *path, unsigned mode)
@@ -131,6 +163,29 @@ int mkdir_parents(const char *path, unsigned mode)
 			return 0;
 		*s = '/';
 	}
+}
+
+int fd_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN) {
+			struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+
+			poll(&pfd, 1, -1);
+			continue;
+		}
+		if (n < 0)
+			return -errno;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
 }
 
 size_t text_escape_controls(const char *in, char *out, size_t size)

@@ -91,6 +91,13 @@ void strv_pushf(struct strv *sv, const char *fmt, ...) __attribute__((format(pri
 bool strv_contains(const struct strv *sv, const char *s);
 /* strv_done: free the elements and the array; leaves an empty vector. */
 void strv_done(struct strv *sv);
+
+/*
+ * strv_push_upward: for dir and each of its parents up to '/', nearest
+ * first, append "DIR/NAME" for every name of the NULL-terminated names
+ * (so the order is the search order of a file looked up upward).
+ */
+void strv_push_upward(struct strv *sv, const char *dir, const char *const *names);
 /* strv_copy: deep-copy src into an empty dst. */
 void strv_copy(struct strv *dst, const struct strv *src);
 
@@ -98,11 +105,21 @@ void strv_copy(struct strv *dst, const struct strv *src);
  * The debug log (STYLE S17): off unless log_open() was called with a path or
  * FENCE_LOG names a file.  Lines read '<sec.usec> <func>: message'.
  */
+/* home_directory: the user's home, $HOME when absolute, else the password entry's. */
+const char *home_directory(void);
+
 /*
  * mkdir_parents: create the directory path and its missing parents with
  * mode, as `mkdir -p`.  Returns 0 (also when it exists) or a negative errno.
  */
 int mkdir_parents(const char *path, unsigned mode);
+
+/*
+ * fd_write_all: write all len bytes of buf to fd, retrying after EINTR and
+ * waiting with poll() when a non-blocking fd is full.  Returns 0 or a
+ * negative errno.
+ */
+int fd_write_all(int fd, const void *buf, size_t len);
 
 /*
  * text_escape_controls: copy in to out (size bytes with the NUL) with

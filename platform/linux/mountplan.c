@@ -487,8 +487,8 @@ static void plan_proc_tmp(struct planner *pl)
 	 * Sysctls check only the caller's uid, so root's sandbox (uid 0, no
 	 * capabilities) could write /proc/sys/kernel/core_pattern and run a
 	 * program as root on the host at the next crash.  bwrap 0.8 leaves
-	 * /proc/sys writable when its own probe sees the directory read-only;
-	 * Landlock also refuses the write, but it may be missing.
+	 * /proc/sys writable when its access() probe finds the directory
+	 * read-only.  Landlock also rejects the write, but it may be missing.
 	 */
 	args(pl, "--ro-bind", "/proc/sys", "/proc/sys");
 	args(pl, "--ro-bind-try", "/proc/sysrq-trigger", "/proc/sysrq-trigger");
